@@ -1,0 +1,114 @@
+"""Writes for accounts. Each change and its audit row commit together."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from hireloop.lib.request_id import current_request_id
+
+from .models import ApiToken, AuditEvent, FailedLogin, Membership, Role, User, Workspace
+from .selectors import hash_token
+
+
+def audit_record(
+    *,
+    workspace: Workspace | None,
+    actor: User | None,
+    verb: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write an audit row; call inside the transaction of the change it describes."""
+    return AuditEvent.objects.create(
+        workspace=workspace,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verb=verb,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=before,
+        after=after,
+        request_id=current_request_id() or "",
+    )
+
+
+@transaction.atomic
+def user_create(
+    *, email: str, password: str, full_name: str = "", is_superuser: bool = False
+) -> User:
+    user = User(email=User.objects.normalize_email(email).lower(), full_name=full_name)
+    user.is_superuser = user.is_staff = is_superuser
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(workspace=None, actor=None, verb="user.create", obj=user, after={"email": email})
+    return user
+
+
+@transaction.atomic
+def workspace_create(*, name: str, slug: str, owner: User | None = None) -> Workspace:
+    workspace = Workspace(name=name, slug=slug)
+    workspace.full_clean()
+    workspace.save()
+    audit_record(
+        workspace=workspace,
+        actor=owner,
+        verb="workspace.create",
+        obj=workspace,
+        after={"name": name, "slug": slug},
+    )
+    if owner is not None:
+        membership_set(workspace=workspace, user=owner, role=Role.ADMIN, actor=owner)
+    return workspace
+
+
+@transaction.atomic
+def membership_set(
+    *, workspace: Workspace, user: User, role: str, actor: User | None
+) -> Membership:
+    membership = Membership.objects.filter(workspace=workspace, user=user).first()
+    if membership is not None and membership.role == role:
+        return membership
+    before = {"role": membership.role} if membership else None
+    if membership is None:
+        membership = Membership(workspace=workspace, user=user, role=role)
+    membership.role = role
+    membership.full_clean(validate_unique=False)
+    membership.save()
+    audit_record(
+        workspace=workspace,
+        actor=actor,
+        verb="membership.set",
+        obj=membership,
+        before=before,
+        after={"user": user.email, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def api_token_create(*, workspace: Workspace, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is never stored or shown again."""
+    prefix = secrets.token_hex(4)
+    secret = f"hl_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(workspace=workspace, user=user, name=name, prefix=prefix)
+    token.token_hash = hash_token(secret)
+    token.full_clean()
+    token.save()
+    audit_record(
+        workspace=workspace, actor=user, verb="api_token.create", obj=token, after={"name": name}
+    )
+    return token, secret
+
+
+def login_failure_record(*, email: str, ip: str | None) -> None:
+    FailedLogin.objects.create(email=email.lower()[:254], ip=ip)
+
+
+def login_failures_clear(*, email: str) -> None:
+    cutoff = timezone.now()
+    FailedLogin.objects.filter(email=email.lower(), at__lte=cutoff).delete()

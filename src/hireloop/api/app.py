@@ -1,0 +1,23 @@
+"""The one NinjaAPI, mounted at /api/v1 (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import TokenAuth, WorkspaceSessionAuth
+from .renderers import ORJSONRenderer
+from .routers.library import router as library_router
+
+api = NinjaAPI(
+    title="Hireloop API",
+    version="1",
+    description=(
+        "Structured interviews for backend engineers. Authenticate with your browser session "
+        "or with `Authorization: Bearer <token>`. Errors share one body: "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    renderer=ORJSONRenderer(),
+    auth=[TokenAuth(), WorkspaceSessionAuth()],
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/library", library_router)

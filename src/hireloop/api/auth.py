@@ -1,0 +1,46 @@
+"""API authentication: a bearer token for scripts, or the browser session (with CSRF)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from hireloop.accounts.current import current_membership
+from hireloop.accounts.models import ApiToken
+from hireloop.accounts.selectors import membership_in, token_lookup
+
+# Recording every use would turn each read into a write; once a minute is precise enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        api_token = token_lookup(token)
+        if api_token is None:
+            return None
+        membership = membership_in(api_token.user, api_token.workspace_id)
+        if membership is None or membership.workspace_id != api_token.workspace_id:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = api_token.user
+        request.api_membership = membership  # type: ignore[attr-defined]
+        return membership
+
+
+class WorkspaceSessionAuth(SessionAuth):
+    """Session sign-in; the membership is the workspace chosen in the session."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        membership = current_membership(request)
+        if membership is None:
+            return None
+        request.api_membership = membership  # type: ignore[attr-defined]
+        return membership

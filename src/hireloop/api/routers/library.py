@@ -1,0 +1,265 @@
+"""/api/v1/library: the interview library, read-only except for a workspace's own copies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from hireloop.accounts.errors import NotFound
+from hireloop.accounts.models import Membership
+from hireloop.library import models as m
+from hireloop.library import selectors, services
+
+from ..errors import ErrorOut
+from ..pagination import Page, PageParams
+from ..schemas import library as s
+
+router = Router(tags=["library"])
+ERRORS: dict[int | tuple[int, ...], Any] = {(401, 403, 404, 409, 422): ErrorOut}
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.api_membership  # type: ignore[attr-defined,no-any-return]
+
+
+def question_out(q: m.Question) -> dict[str, Any]:
+    return {
+        "id": q.pk,
+        "slug": q.slug,
+        "prompt": q.prompt,
+        "kind": q.kind,
+        "competencies": [c.slug for c in q.competencies.all()],
+        "seniorities": q.seniorities,
+        "minutes": q.minutes,
+        "look_for": q.look_for,
+        "strong_signals": q.strong_signals,
+        "weak_signals": q.weak_signals,
+        "good_answer": q.good_answer,
+        "poor_answer": q.poor_answer,
+        "follow_ups": q.follow_ups,
+        "red_flags": q.red_flags,
+        "strong_answer_names": q.strong_answer_names,
+        "star": q.star,
+        "builtin": q.is_builtin,
+        "copied_from_id": q.copied_from_id,
+    }
+
+
+def scorecard_out(card: m.Scorecard, version: m.ScorecardVersion) -> dict[str, Any]:
+    snap = version.snapshot
+    return {
+        "id": card.pk,
+        "slug": card.slug,
+        "name": snap["name"],
+        "stage": card.stage_slug,
+        "summary": snap["summary"],
+        "minutes": snap["minutes"],
+        "version": version.number,
+        "versions": list(card.versions.values_list("number", flat=True)),
+        "criteria": snap["criteria"],
+        "red_flags": snap["red_flags"],
+        "recommendations": snap["recommendations"],
+        "builtin": card.is_builtin,
+        "copied_from_id": card.copied_from_id,
+    }
+
+
+@router.get("/competencies", response=list[s.CompetencyOut])
+def list_competencies(request: HttpRequest) -> Any:
+    return list(
+        selectors.competency_list().values("slug", "name", "summary", "why_it_matters", "topics")
+    )
+
+
+@router.get("/questions", response={200: Page[s.QuestionSummary], **ERRORS})
+def list_questions(
+    request: HttpRequest, filters: Query[s.QuestionFilters], page: Query[PageParams]
+) -> Any:
+    f = selectors.QuestionFilter(
+        q=filters.q, competency=filters.competency, kind=filters.kind, seniority=filters.seniority
+    )
+    items, count = selectors.question_page(
+        _membership(request), f, limit=page.limit, offset=page.offset
+    )
+    return {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
+
+
+@router.get("/questions/{int:question_id}", response={200: s.QuestionOut, **ERRORS})
+def get_question(request: HttpRequest, question_id: int) -> Any:
+    return question_out(selectors.question_detail(_membership(request), question_id))
+
+
+@router.post("/questions/{int:question_id}/copy", response={201: s.QuestionOut, **ERRORS})
+def copy_question(request: HttpRequest, question_id: int) -> Any:
+    copy = services.question_copy(membership=_membership(request), question_id=question_id)
+    return 201, question_out(selectors.question_detail(_membership(request), copy.pk))
+
+
+@router.put("/questions/{int:question_id}", response={200: s.QuestionOut, **ERRORS})
+def update_question(request: HttpRequest, question_id: int, payload: s.QuestionIn) -> Any:
+    services.question_update(
+        membership=_membership(request),
+        question_id=question_id,
+        data=payload.model_dump(exclude_none=True),
+    )
+    return question_out(selectors.question_detail(_membership(request), question_id))
+
+
+@router.get("/scorecards", response=list[s.ScorecardSummary])
+def list_scorecards(request: HttpRequest) -> Any:
+    return [
+        {
+            "id": c.pk,
+            "slug": c.slug,
+            "name": c.name,
+            "stage": c.stage_slug,
+            "summary": c.summary,
+            "minutes": c.minutes,
+            "version": c.current_version.number if c.current_version else None,
+            "criteria": len(c.current_version.snapshot["criteria"]) if c.current_version else 0,
+            "builtin": c.is_builtin,
+            "copied_from_id": c.copied_from_id,
+        }
+        for c in selectors.visible_scorecards(_membership(request)).order_by("workspace_id", "id")
+    ]
+
+
+@router.get("/scorecards/{int:scorecard_id}", response={200: s.ScorecardOut, **ERRORS})
+def get_scorecard(request: HttpRequest, scorecard_id: int, version: int | None = None) -> Any:
+    card = selectors.access_scorecard(_membership(request), scorecard_id)
+    chosen = card.current_version
+    if version is not None:
+        chosen = card.versions.filter(number=version).first()
+        if chosen is None:
+            raise NotFound(f"Scorecard '{card.slug}' has no version {version}.")
+    assert chosen is not None
+    return scorecard_out(card, chosen)
+
+
+@router.post("/scorecards/{int:scorecard_id}/copy", response={201: s.ScorecardOut, **ERRORS})
+def copy_scorecard(request: HttpRequest, scorecard_id: int) -> Any:
+    copy = services.scorecard_copy(membership=_membership(request), scorecard_id=scorecard_id)
+    assert copy.current_version is not None
+    return 201, scorecard_out(copy, copy.current_version)
+
+
+@router.put("/scorecards/{int:scorecard_id}", response={200: s.ScorecardOut, **ERRORS})
+def update_scorecard(request: HttpRequest, scorecard_id: int, payload: s.ScorecardIn) -> Any:
+    card = services.scorecard_update(
+        membership=_membership(request), scorecard_id=scorecard_id, data=payload.model_dump()
+    )
+    assert card.current_version is not None
+    return scorecard_out(card, card.current_version)
+
+
+@router.get("/stages", response=list[s.StageOut])
+def list_stages(request: HttpRequest) -> Any:
+    return [
+        {
+            "slug": st.slug,
+            "name": st.name,
+            "kind": st.kind,
+            "summary": st.summary,
+            "minutes": st.minutes,
+            "focus": st.focus,
+            "participants": st.participants,
+            "success_criteria": st.success_criteria,
+            "prep_tips": st.prep_tips,
+            "typical_tasks": st.typical_tasks,
+            "discussion_points": st.discussion_points,
+            "scorecard": st.scorecard.slug if st.scorecard else None,
+            "in_default_process": st.process_position is not None,
+        }
+        for st in selectors.stage_list()
+    ]
+
+
+@router.get("/process", response={200: s.ProcessOut, **ERRORS})
+def get_process(request: HttpRequest) -> Any:
+    process = selectors.process()
+    if process is None:
+        raise NotFound("No interview process is loaded yet.")
+    stages = (
+        selectors.stage_list().filter(process_position__isnull=False).order_by("process_position")
+    )
+    return {
+        "slug": process.slug,
+        "name": process.name,
+        "summary": process.summary,
+        "typical_weeks_min": process.typical_weeks_min,
+        "typical_weeks_max": process.typical_weeks_max,
+        "stages": [st.slug for st in stages],
+        "agenda": process.agenda,
+        "expectations": process.expectations,
+    }
+
+
+def _task_out(t: m.PracticalTask) -> dict[str, Any]:
+    return {
+        "slug": t.slug,
+        "name": t.name,
+        "brief": t.brief,
+        "grader": t.grader or None,
+        "min_hours": t.min_hours,
+        "max_hours": t.max_hours,
+        "competencies": [c.slug for c in t.competencies.all()],
+        "seniorities": t.seniorities,
+        "scenario": t.scenario,
+        "requirements": t.requirements,
+        "deliverables": t.deliverables,
+        "evaluation_criteria": t.evaluation_criteria,
+        "common_mistakes": t.common_mistakes,
+        "tips": t.tips,
+    }
+
+
+@router.get("/tasks", response=list[s.TaskOut])
+def list_tasks(request: HttpRequest) -> Any:
+    return [_task_out(t) for t in selectors.task_list()]
+
+
+@router.get("/tasks/{slug}", response={200: s.TaskOut, **ERRORS})
+def get_task(request: HttpRequest, slug: str) -> Any:
+    task = selectors.task_list().filter(slug=slug).first()
+    if task is None:
+        raise NotFound(f"No practical task '{slug}'.")
+    return _task_out(task)
+
+
+@router.get("/skills", response=list[s.SkillOut])
+def list_skills(request: HttpRequest) -> Any:
+    return [
+        {
+            "slug": k.slug,
+            "skill": k.skill,
+            "priority": k.priority,
+            "competency": k.competency.slug,
+            "method": k.method,
+            "minimum": k.minimum or None,
+            "criteria": k.criteria,
+        }
+        for k in selectors.skill_list()
+    ]
+
+
+@router.get("/industries", response=list[s.IndustryOut])
+def list_industries(request: HttpRequest) -> Any:
+    return list(
+        selectors.industry_list().values(
+            "slug", "name", "summary", "focus", "challenges", "emphasis", "weights"
+        )
+    )
+
+
+@router.get("/red-flags", response=list[s.RedFlagOut])
+def list_red_flags(request: HttpRequest) -> Any:
+    return list(
+        selectors.red_flag_list().values("slug", "name", "description", "severity", "guidance")
+    )
+
+
+@router.get("/prep-tips", response=list[s.PrepTopicOut])
+def list_prep_tips(request: HttpRequest) -> Any:
+    return list(selectors.prep_topic_list().values("slug", "name", "summary", "tips"))

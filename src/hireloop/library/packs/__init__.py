@@ -1,0 +1,1 @@
+"""Content packs: YAML files of interview content, validated before anything is loaded."""

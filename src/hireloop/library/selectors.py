@@ -1,0 +1,222 @@
+"""Reads of the library, always through a workspace's view: built-in rows plus its own copies.
+
+``access_question`` and ``access_scorecard`` are the one place where visibility and edit rights
+for library entries are decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from hireloop.accounts.errors import NotFound, PermissionDenied
+from hireloop.accounts.models import Membership
+from hireloop.accounts.permissions import Capability
+from hireloop.accounts.selectors import require
+
+from . import models as m
+from . import search
+
+LIST_FIELDS = (
+    "id",
+    "slug",
+    "prompt",
+    "kind",
+    "levels",
+    "minutes",
+    "workspace_id",
+    "copied_from_id",
+    "primary_competency__slug",
+    "primary_competency__name",
+)
+KIND_LABELS = dict(m.QuestionKind.choices)
+
+
+def _visible(workspace_id: int | None) -> Q:
+    return Q(workspace__isnull=True) | Q(workspace_id=workspace_id)
+
+
+def visible_questions(membership: Membership) -> QuerySet[m.Question]:
+    require(membership, Capability.LIBRARY_READ)
+    return m.Question.objects.filter(_visible(membership.workspace_id), retired=False)
+
+
+def visible_scorecards(membership: Membership) -> QuerySet[m.Scorecard]:
+    require(membership, Capability.LIBRARY_READ)
+    return m.Scorecard.objects.filter(
+        _visible(membership.workspace_id), retired=False
+    ).select_related("current_version")
+
+
+def access_question(membership: Membership, question_id: int, *, edit: bool = False) -> m.Question:
+    question = (
+        visible_questions(membership)
+        .select_related("primary_competency", "copied_from")
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        raise NotFound("No such question in this workspace's library.")
+    if edit:
+        require(membership, Capability.LIBRARY_EDIT)
+        if question.workspace_id != membership.workspace_id:
+            raise PermissionDenied(
+                "Built-in questions are read-only: copy it to your workspace first."
+            )
+    return question
+
+
+def access_scorecard(
+    membership: Membership, scorecard_id: int, *, edit: bool = False
+) -> m.Scorecard:
+    scorecard = visible_scorecards(membership).filter(pk=scorecard_id).first()
+    if scorecard is None:
+        raise NotFound("No such scorecard in this workspace's library.")
+    if edit:
+        require(membership, Capability.LIBRARY_EDIT)
+        if scorecard.workspace_id != membership.workspace_id:
+            raise PermissionDenied(
+                "Built-in scorecards are read-only: copy it to your workspace first."
+            )
+    return scorecard
+
+
+@dataclass(frozen=True)
+class QuestionFilter:
+    q: str = ""
+    competency: str = ""
+    kind: str = ""
+    seniority: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.competency or self.kind or self.seniority)
+
+
+def _filtered(membership: Membership, f: QuestionFilter) -> QuerySet[m.Question]:
+    qs = visible_questions(membership)
+    if f.competency:
+        qs = qs.filter(competencies__slug=f.competency)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.seniority:
+        qs = qs.filter(levels__contains=f" {f.seniority} ")
+    return qs
+
+
+def question_page(
+    membership: Membership, f: QuestionFilter, *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of questions as plain dicts (best match first when searching) and the total."""
+    qs = _filtered(membership, f)
+    if f.q:
+        ranked = search.ranked_ids(f.q)
+        allowed = set(qs.filter(id__in=ranked).values_list("id", flat=True))
+        ordered = [i for i in ranked if i in allowed]
+        total = len(ordered)
+        page_ids = ordered[offset : offset + limit]
+        by_id = {row["id"]: row for row in qs.filter(id__in=page_ids).values(*LIST_FIELDS)}
+        rows = [by_id[i] for i in page_ids if i in by_id]
+    else:
+        qs = qs.order_by("primary_competency__position", "kind", "id")
+        total = qs.count()
+        rows = list(qs.values(*LIST_FIELDS)[offset : offset + limit])
+    return _decorate(rows), total
+
+
+def _decorate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    links = m.Question.competencies.through.objects.filter(
+        question_id__in=[r["id"] for r in rows]
+    ).values_list("question_id", "competency__slug")
+    by_question: dict[int, list[str]] = {}
+    for question_id, slug in links:
+        by_question.setdefault(question_id, []).append(slug)
+    for row in rows:
+        row["seniorities"] = row.pop("levels").split()
+        row["kind_label"] = KIND_LABELS[row["kind"]]
+        row["competencies"] = by_question.get(row["id"], [])
+        row["builtin"] = row.pop("workspace_id") is None
+        row["competency"] = {
+            "slug": row.pop("primary_competency__slug"),
+            "name": row.pop("primary_competency__name"),
+        }
+    return rows
+
+
+def competency_list() -> QuerySet[m.Competency]:
+    return m.Competency.objects.all()
+
+
+def competency_choices() -> list[tuple[str, str]]:
+    return list(m.Competency.objects.values_list("slug", "name"))
+
+
+def question_detail(membership: Membership, question_id: int) -> m.Question:
+    question = access_question(membership, question_id)
+    # Prefetch so templates and schemas touch no further queries.
+    return (
+        m.Question.objects.select_related("primary_competency", "copied_from")
+        .prefetch_related("competencies")
+        .get(pk=question.pk)
+    )
+
+
+def scorecards_using_question(membership: Membership, question: m.Question) -> list[m.Scorecard]:
+    return [
+        card
+        for card in visible_scorecards(membership)
+        if card.current_version
+        and any(
+            question.slug in c["sample_questions"]
+            for c in card.current_version.snapshot["criteria"]
+        )
+    ]
+
+
+def questions_by_slug(membership: Membership, slugs: list[str]) -> dict[str, m.Question]:
+    """Resolve slugs to visible questions, preferring the workspace's own copy of a slug."""
+    found: dict[str, m.Question] = {}
+    for q in visible_questions(membership).filter(slug__in=slugs).order_by("workspace_id"):
+        if q.slug not in found or q.workspace_id is not None:
+            found[q.slug] = q
+    return found
+
+
+def stage_list() -> QuerySet[m.StageTemplate]:
+    return m.StageTemplate.objects.select_related("scorecard")
+
+
+def process() -> m.Process | None:
+    return m.Process.objects.first()
+
+
+def task_list() -> QuerySet[m.PracticalTask]:
+    return m.PracticalTask.objects.prefetch_related("competencies")
+
+
+def skill_list() -> QuerySet[m.SkillRequirement]:
+    return m.SkillRequirement.objects.select_related("competency")
+
+
+def industry_list() -> QuerySet[m.IndustryProfile]:
+    return m.IndustryProfile.objects.all()
+
+
+def red_flag_list() -> QuerySet[m.CandidateRedFlag]:
+    return m.CandidateRedFlag.objects.all()
+
+
+def prep_topic_list() -> QuerySet[m.PrepTopic]:
+    return m.PrepTopic.objects.all()
+
+
+def library_counts(membership: Membership) -> dict[str, int]:
+    return {
+        "questions": visible_questions(membership).count(),
+        "scorecards": visible_scorecards(membership).count(),
+        "competencies": m.Competency.objects.count(),
+        "stages": m.StageTemplate.objects.count(),
+        "tasks": m.PracticalTask.objects.count(),
+    }

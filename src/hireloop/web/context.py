@@ -1,0 +1,20 @@
+"""Template context shared by every page: the current membership and what it may do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from hireloop.accounts.current import current_membership
+from hireloop.accounts.permissions import Capability, can
+
+
+def workspace(request: HttpRequest) -> dict[str, Any]:
+    if not request.user.is_authenticated:
+        return {}
+    membership = current_membership(request)
+    return {
+        "membership": membership,
+        "can_edit_library": can(membership, Capability.LIBRARY_EDIT),
+    }

@@ -1,0 +1,317 @@
+"""Library pages: questions (filters and search), scorecards (print and PDF), process, stages,
+tasks, skills matrix, industry profiles, red flags, preparation advice, and editing own copies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from hireloop.accounts.errors import InvalidInput, NotFound
+from hireloop.accounts.models import Membership
+from hireloop.library import models as m
+from hireloop.library import selectors, services
+
+from ..access import member_view
+from ..forms import QuestionForm, ScorecardForm
+from ..pdf import scorecard_pdf
+from ..render import page
+
+PAGE_SIZE = 25
+
+
+def _int(value: str | None, default: int, *, low: int, high: int) -> int:
+    try:
+        return min(max(int(value or default), low), high)
+    except ValueError:
+        return default
+
+
+@require_GET
+@member_view
+def index(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return page(
+        request,
+        "library/index.html",
+        {
+            "counts": selectors.library_counts(membership),
+            "competencies": selectors.competency_list(),
+            "process": selectors.process(),
+        },
+    )
+
+
+@require_GET
+@member_view
+def questions(request: HttpRequest, membership: Membership) -> HttpResponse:
+    kinds = dict(m.QuestionKind.choices)
+    levels = dict(m.Seniority.choices)
+    competencies = selectors.competency_choices()
+    # Unknown filter values are ignored rather than answered with an empty list.
+    f = selectors.QuestionFilter(
+        q=request.GET.get("q", "")[:200].strip(),
+        competency=c if (c := request.GET.get("competency", "")) in dict(competencies) else "",
+        kind=k if (k := request.GET.get("kind", "")) in kinds else "",
+        seniority=s if (s := request.GET.get("seniority", "")) in levels else "",
+    )
+    page_number = _int(request.GET.get("page"), 1, low=1, high=10_000)
+    rows, total = selectors.question_page(
+        membership, f, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+    )
+    pages = max(1, -(-total // PAGE_SIZE))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page(
+        request,
+        "library/questions.html",
+        {
+            "rows": rows,
+            "total": total,
+            "filter": f,
+            "page_number": page_number,
+            "pages": pages,
+            "query": query.urlencode(),
+            "kinds": kinds.items(),
+            "levels": levels.items(),
+            "competencies": competencies,
+        },
+        fragment="library/_question_results.html",
+    )
+
+
+@require_GET
+@member_view
+def question_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    question = selectors.question_detail(membership, pk)
+    return page(
+        request,
+        "library/question_detail.html",
+        {
+            "q": question,
+            "used_in": selectors.scorecards_using_question(membership, question),
+            "kind_label": dict(m.QuestionKind.choices)[question.kind],
+        },
+    )
+
+
+@require_POST
+@member_view
+def question_copy(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    copy = services.question_copy(membership=membership, question_id=pk)
+    return HttpResponseRedirect(reverse("question-edit", args=[copy.pk]))
+
+
+@member_view
+def question_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    question = selectors.access_question(membership, pk, edit=True)
+    question = selectors.question_detail(membership, question.pk)
+    choices = selectors.competency_choices()
+    if request.method == "POST":
+        form = QuestionForm(request.POST, competency_choices=choices)
+        if form.is_valid():
+            try:
+                services.question_update(membership=membership, question_id=pk, data=form.to_data())
+                return HttpResponseRedirect(reverse("question-detail", args=[pk]))
+            except InvalidInput as exc:
+                form.add_schema_errors(exc.field_errors)
+        status = 400
+    else:
+        form = QuestionForm(initial=QuestionForm.initial_from(question), competency_choices=choices)
+        status = 200
+    return page(request, "library/question_edit.html", {"q": question, "form": form}, status=status)
+
+
+@require_GET
+@member_view
+def scorecards(request: HttpRequest, membership: Membership) -> HttpResponse:
+    cards = selectors.visible_scorecards(membership).order_by("workspace_id", "id")
+    return page(request, "library/scorecards.html", {"cards": cards})
+
+
+def _scorecard_context(membership: Membership, pk: int, version: str | None) -> dict[str, Any]:
+    card = selectors.access_scorecard(membership, pk)
+    chosen = card.current_version
+    if version:
+        chosen = card.versions.filter(number=_int(version, 0, low=0, high=1_000_000)).first()
+        if chosen is None:
+            raise NotFound(f"This scorecard has no version {version}.")
+    assert chosen is not None
+    snap = chosen.snapshot
+    slugs = [slug for c in snap["criteria"] for slug in c["sample_questions"]]
+    by_slug = selectors.questions_by_slug(membership, slugs)
+    criteria = [
+        {**c, "questions": [by_slug[s] for s in c["sample_questions"] if s in by_slug]}
+        for c in snap["criteria"]
+    ]
+    return {
+        "card": card,
+        "version": chosen,
+        "snap": snap,
+        "criteria": criteria,
+        "versions": list(card.versions.values_list("number", flat=True)),
+        "points": ["1", "2", "3", "4", "5"],
+    }
+
+
+@require_GET
+@member_view
+def scorecard_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    context = _scorecard_context(membership, pk, request.GET.get("version"))
+    return page(request, "library/scorecard_detail.html", context)
+
+
+@require_GET
+@member_view
+def scorecard_download(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    context = _scorecard_context(membership, pk, request.GET.get("version"))
+    pdf = scorecard_pdf(request, context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{context['card'].slug}-v{context['version'].number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+@member_view
+def scorecard_copy(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    copy = services.scorecard_copy(membership=membership, scorecard_id=pk)
+    return HttpResponseRedirect(reverse("scorecard-edit", args=[copy.pk]))
+
+
+@member_view
+def scorecard_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    card = selectors.access_scorecard(membership, pk, edit=True)
+    assert card.current_version is not None
+    snapshot = card.current_version.snapshot
+    choices = selectors.competency_choices()
+    count = len(snapshot["criteria"]) + 1
+    if request.method == "POST":
+        count = _int(request.POST.get("criteria_count"), count, low=1, high=30)
+        form = ScorecardForm(request.POST, criteria_count=count, competency_choices=choices)
+        if form.is_valid():
+            try:
+                services.scorecard_update(
+                    membership=membership, scorecard_id=pk, data=form.to_data()
+                )
+                return HttpResponseRedirect(reverse("scorecard-detail", args=[pk]))
+            except InvalidInput as exc:
+                for field, messages in exc.field_errors.items():
+                    for message in messages:
+                        form.add_error(field if field in form.fields else None, message)
+        status = 400
+    else:
+        form = ScorecardForm(
+            initial=ScorecardForm.initial_from(card, snapshot),
+            criteria_count=count,
+            competency_choices=choices,
+        )
+        status = 200
+    return page(
+        request,
+        "library/scorecard_edit.html",
+        {"card": card, "form": form, "count": count},
+        status=status,
+    )
+
+
+@require_GET
+@member_view
+def process(request: HttpRequest, membership: Membership) -> HttpResponse:
+    stages = list(selectors.stage_list())
+    return page(
+        request,
+        "library/process.html",
+        {
+            "process": selectors.process(),
+            "stages": sorted(
+                (s for s in stages if s.process_position is not None),
+                key=lambda s: s.process_position or 0,
+            ),
+            "other_stages": [s for s in stages if s.process_position is None],
+            "levels": m.Seniority.choices,
+        },
+    )
+
+
+@require_GET
+@member_view
+def stage_detail(request: HttpRequest, membership: Membership, slug: str) -> HttpResponse:
+    stage = selectors.stage_list().filter(slug=slug).first()
+    if stage is None:
+        raise NotFound(f"No interview stage '{slug}'.")
+    return page(request, "library/stage_detail.html", {"stage": stage})
+
+
+@require_GET
+@member_view
+def tasks(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return page(request, "library/tasks.html", {"tasks": selectors.task_list()})
+
+
+@require_GET
+@member_view
+def task_detail(request: HttpRequest, membership: Membership, slug: str) -> HttpResponse:
+    task = selectors.task_list().filter(slug=slug).first()
+    if task is None:
+        raise NotFound(f"No practical task '{slug}'.")
+    return page(request, "library/task_detail.html", {"task": task})
+
+
+@require_GET
+@member_view
+def skills(request: HttpRequest, membership: Membership) -> HttpResponse:
+    rows = list(selectors.skill_list())
+    return page(
+        request,
+        "library/skills.html",
+        {
+            "must": [r for r in rows if r.priority == "must"],
+            "good": [r for r in rows if r.priority == "good"],
+        },
+    )
+
+
+@require_GET
+@member_view
+def industries(request: HttpRequest, membership: Membership) -> HttpResponse:
+    names = dict(selectors.competency_choices())
+    profiles = [
+        {
+            "profile": p,
+            "weights": sorted(
+                ((names.get(slug, slug), w) for slug, w in p.weights.items()), key=lambda x: -x[1]
+            ),
+        }
+        for p in selectors.industry_list()
+    ]
+    return page(request, "library/industries.html", {"profiles": profiles})
+
+
+@require_GET
+@member_view
+def red_flags(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return page(request, "library/red_flags.html", {"flags": selectors.red_flag_list()})
+
+
+@require_GET
+@member_view
+def prep(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return page(request, "library/prep.html", {"topics": selectors.prep_topic_list()})
+
+
+@require_GET
+@member_view
+def competency_detail(request: HttpRequest, membership: Membership, slug: str) -> HttpResponse:
+    competency = selectors.competency_list().filter(slug=slug).first()
+    if competency is None:
+        raise NotFound(f"No competency '{slug}'.")
+    rows, total = selectors.question_page(
+        membership, selectors.QuestionFilter(competency=slug), limit=200, offset=0
+    )
+    return page(
+        request,
+        "library/competency_detail.html",
+        {"competency": competency, "rows": rows, "total": total},
+    )
