@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run install test test-browser lint typecheck bench lock clean
+.PHONY: run install test browser-deps lint typecheck bench lock clean
 
 $(STAMP): requirements/dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,15 @@ run: $(STAMP)
 	$(BIN)/hireloop demo
 	$(BIN)/hireloop serve --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/hireloop makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2
+
+# Browser tests drive Debian's chromium (never a downloaded browser).
+browser-deps:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+		{ echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -104,7 +104,7 @@ if _database_url:
 else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "hireloop.sqlite3",
+        "NAME": str(DATA_DIR / "hireloop.sqlite3"),
         "CONN_MAX_AGE": CONN_MAX_AGE,
         "CONN_HEALTH_CHECKS": True,
     }
@@ -126,7 +126,7 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "hireloop", "url": REDIS_URL}
+    HUEY: dict[str, object] = {"huey_class": "huey.RedisHuey", "name": "hireloop", "url": REDIS_URL}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {

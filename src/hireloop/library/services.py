@@ -191,7 +191,7 @@ def _load_rows(pack: Pack, pack_row: m.Pack) -> None:
 
     scorecards: dict[str, m.Scorecard] = {}
     for card in pack.scorecards:
-        obj, _ = m.Scorecard.objects.update_or_create(
+        scorecard, _ = m.Scorecard.objects.update_or_create(
             workspace=None,
             slug=card.slug,
             defaults={
@@ -203,8 +203,8 @@ def _load_rows(pack: Pack, pack_row: m.Pack) -> None:
                 "retired": False,
             },
         )
-        _new_version_if_changed(obj, scorecard_snapshot(card))
-        scorecards[card.slug] = obj
+        _new_version_if_changed(scorecard, scorecard_snapshot(card))
+        scorecards[card.slug] = scorecard
     m.Scorecard.objects.filter(workspace=None, pack=pack_row).exclude(
         pk__in=[s.pk for s in scorecards.values()]
     ).update(retired=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +76,6 @@ class Command(BaseCommand):
                 raise CommandError("the pack is not valid; fix it before exporting")
             document = export_pack(pack)
         if format == "json":
-            sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+            self.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
         else:
             self.stdout.write(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))

@@ -1,0 +1,569 @@
+"""``make bench``: serve Hireloop with the production server and load it with wrk.
+
+Every run starts from a fresh data folder (SQLite) or a throwaway PostgreSQL database, so it
+never touches a developer's data. The bare ``/healthz`` JSON view on the same server is the
+ceiling; each endpoint is judged against a share of it and a p99 bound. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any, Literal, NoReturn
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEMO_EMAIL = "admin@acme.test"
+DEMO_PASSWORD = "hireloop-demo"  # the public demo login created by `hireloop demo`
+DEMO_WORKSPACE = "acme"
+
+SETUP_TIMEOUT_S = 600
+SERVER_START_TIMEOUT_S = 60
+SERVER_STOP_TIMEOUT_S = 15
+HTTP_TIMEOUT_S = 10
+
+Kind = Literal["ceiling", "api", "page"]
+# Minimum share of the ceiling's requests/s, per kind of endpoint.
+MIN_SHARE: dict[Kind, float] = {"api": 0.20, "page": 0.15}
+MAX_P99_MS = 100.0
+
+TOKEN_SNIPPET = f"""
+from hireloop.accounts.models import User, Workspace
+from hireloop.accounts.services import api_token_create
+workspace = Workspace.objects.get(slug={DEMO_WORKSPACE!r})
+user = User.objects.get(email={DEMO_EMAIL!r})
+print(api_token_create(workspace=workspace, user=user, name="bench")[1])
+"""
+
+
+class BenchError(Exception):
+    """The benchmark could not run; the message says why."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    path: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class WrkRun:
+    requests: int
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx_3xx: int
+    socket_errors: int
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    path: str
+    kind: Kind
+    requests: int
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx_3xx: int
+    socket_errors: int
+    share_of_ceiling: float
+    min_share: float | None
+    passed: bool | None  # None for the ceiling itself
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgres"],
+        default="postgres" if os.environ.get("BENCH_DATABASE_URL") else "sqlite",
+        help="database to serve from (postgres by default when BENCH_DATABASE_URL is set)",
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when any target is missed")
+    parser.add_argument(
+        "--install", action="store_true", help="apt-get install wrk if it is missing (as root)"
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.duration <= 600 or not 0 <= args.warmup <= 60:
+        parser.error("--duration must be 1-600 and --warmup 0-60 seconds")
+    if not 1 <= args.threads <= args.connections <= 10_000:
+        parser.error("need 1 <= --threads <= --connections <= 10000")
+    if not 0 <= args.port < 65536:
+        parser.error("--port must be between 0 and 65535")
+    return args
+
+
+# --- tools --------------------------------------------------------------------------------
+
+
+def ensure_wrk(install: bool) -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    may_install = install or os.environ.get("CI", "").lower() == "true"
+    if not (may_install and os.geteuid() == 0):
+        raise BenchError(
+            "wrk is not installed. Install it with `apt-get install -y wrk` (as root), "
+            "or run as root with --install (or CI=true) to let the benchmark install it."
+        )
+    print("wrk is missing: running apt-get install -y wrk", flush=True)
+    apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "wrk"]):
+        subprocess.run(command, check=True, env=apt_env, timeout=SETUP_TIMEOUT_S)
+    found = shutil.which("wrk")
+    if not found:
+        raise BenchError("apt-get install -y wrk did not provide a wrk command")
+    return found
+
+
+def hireloop_cli() -> Path:
+    cli = Path(sys.executable).parent / "hireloop"
+    if not cli.exists():
+        raise BenchError(f"{cli} not found: run the benchmark with the project's .venv/bin/python")
+    return cli
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+# --- the app's environment and data -------------------------------------------------------
+
+
+def app_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+    """A clean environment: no DATABASE_URL, REDIS_URL... leaks in from the developer's shell."""
+    env = {k: v for k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if (v := os.environ.get(k))}
+    env["HIRELOOP_DATA_DIR"] = str(data_dir)
+    env["HIRELOOP_CONTENT_DIR"] = str(REPO / "content")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def run_cli(cli: Path, env: dict[str, str], *args: str) -> str:
+    proc = subprocess.run(
+        [str(cli), *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=SETUP_TIMEOUT_S,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise BenchError(f"`hireloop {' '.join(args[:2])}` failed:\n{proc.stdout}{proc.stderr}")
+    return proc.stdout
+
+
+def prepare_data(cli: Path, env: dict[str, str]) -> str:
+    """Migrate, load the built-in pack and the demo workspace; return an API token secret."""
+    for args in (["migrate", "--no-input"], ["content", "load"], ["demo"]):
+        print(f"  hireloop {' '.join(args)}", flush=True)
+        run_cli(cli, env, *args)
+    secret = run_cli(cli, env, "shell", "-c", TOKEN_SNIPPET).strip().splitlines()[-1]
+    if not secret.startswith("hl_"):
+        raise BenchError(f"unexpected API token output: {secret!r}")
+    return secret
+
+
+@contextmanager
+def throwaway_postgres(admin_url: str) -> Iterator[str]:
+    """Create ``hireloop_bench_<random>`` next to ``admin_url``; yield its URL; drop it."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"hireloop_bench_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        raise BenchError(f"cannot create a PostgreSQL database via {admin_url}: {exc}") from None
+    try:
+        yield urllib.parse.urlsplit(admin_url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def database_label(database_url: str | None) -> str:
+    if not database_url:
+        return f"SQLite {sqlite3.sqlite_version} (WAL, fresh file)"
+    import psycopg
+
+    with psycopg.connect(database_url, connect_timeout=5) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    where = urllib.parse.urlsplit(database_url)
+    version = row[0] if row else "?"
+    return f"PostgreSQL {version} ({where.hostname}:{where.port or 5432}{where.path})"
+
+
+# --- the server ---------------------------------------------------------------------------
+
+
+@contextmanager
+def running_server(cli: Path, env: dict[str, str], port: int, log: Path) -> Iterator[None]:
+    """``hireloop serve`` in its own process group, stopped with the whole group."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(cli), "serve", "--host", HOST, "--port", str(port)],
+            env=env,
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_serving(proc, port, log)
+        yield
+    finally:
+        stop_group(proc)
+
+
+def wait_until_serving(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BenchError(f"the server exited ({proc.returncode}):\n{tail(log)}")
+        try:
+            if http_request(port, "GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BenchError(
+        f"the server did not answer /healthz in {SERVER_START_TIMEOUT_S}s:\n{tail(log)}"
+    )
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=SERVER_STOP_TIMEOUT_S)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+# --- HTTP: sign-in and checks -------------------------------------------------------------
+
+
+def http_request(
+    port: int, method: str, path: str, headers: dict[str, str] | None = None, body: str = ""
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT_S)
+    try:
+        conn.request(method, path, body=body or None, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
+
+
+def cookies_from(headers: http.client.HTTPMessage) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def session_cookie(port: int) -> str:
+    """Sign in as the demo admin once; return the Cookie header for page requests."""
+    status, headers, _ = http_request(port, "GET", "/login/")
+    csrf = cookies_from(headers).get("csrftoken")
+    if status != 200 or not csrf:
+        raise BenchError(f"GET /login/ answered {status} without a csrftoken cookie")
+    form = urllib.parse.urlencode(
+        {"username": DEMO_EMAIL, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": csrf}
+    )
+    status, headers, _ = http_request(
+        port,
+        "POST",
+        "/login/",
+        body=form,
+        headers={
+            "Cookie": f"csrftoken={csrf}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    cookies = {"csrftoken": csrf, **cookies_from(headers)}
+    if status != 302 or "sessionid" not in cookies:
+        raise BenchError(f"signing in as {DEMO_EMAIL} failed: POST /login/ answered {status}")
+    return "; ".join(f"{k}={cookies[k]}" for k in ("sessionid", "csrftoken"))
+
+
+def first_question_id(port: int, auth: dict[str, str]) -> int:
+    status, _, body = http_request(port, "GET", "/api/v1/library/questions?limit=1", auth)
+    items = json.loads(body).get("items") if status == 200 else None
+    if not items:
+        raise BenchError(f"no question to open: GET /api/v1/library/questions answered {status}")
+    return int(items[0]["id"])
+
+
+def check_ok(port: int, endpoint: Endpoint, headers: dict[str, str]) -> None:
+    status, _, body = http_request(port, "GET", endpoint.path, headers)
+    if status != 200:
+        raise BenchError(
+            f"{endpoint.name} (GET {endpoint.path}) answered {status}, not 200: {body[:300]!r}"
+        )
+
+
+# --- wrk ----------------------------------------------------------------------------------
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def run_wrk(
+    wrk: str, args: argparse.Namespace, port: int, path: str, headers: dict[str, str], seconds: int
+) -> WrkRun:
+    command = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(f"http://{HOST}:{port}{path}")
+    proc = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
+    if proc.returncode != 0:
+        raise BenchError(f"wrk failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    return parse_wrk(proc.stdout)
+
+
+def parse_wrk(output: str) -> WrkRun:
+    def find(pattern: str) -> re.Match[str] | None:
+        return re.search(pattern, output, re.MULTILINE)
+
+    def latency_ms(percentile: int) -> float:
+        match = find(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s|m|h)\s*$")
+        if match is None:
+            raise BenchError(f"no p{percentile} latency in wrk output:\n{output}")
+        return float(match[1]) * _UNIT_MS[match[2]]
+
+    requests = find(r"^\s+(\d+) requests in ")
+    rate = find(r"^Requests/sec:\s+([\d.]+)")
+    if requests is None or rate is None:
+        raise BenchError(f"cannot read wrk output:\n{output}")
+    non_2xx = find(r"Non-2xx or 3xx responses: (\d+)")
+    sockets = find(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+    return WrkRun(
+        requests=int(requests[1]),
+        requests_per_s=float(rate[1]),
+        p50_ms=latency_ms(50),
+        p99_ms=latency_ms(99),
+        non_2xx_3xx=int(non_2xx[1]) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
+    )
+
+
+# --- judging and reporting ----------------------------------------------------------------
+
+
+def judge(endpoint: Endpoint, run: WrkRun, ceiling_rps: float) -> Result:
+    share = run.requests_per_s / ceiling_rps if ceiling_rps else 0.0
+    min_share = MIN_SHARE.get(endpoint.kind)
+    passed = None
+    if min_share is not None:
+        passed = (
+            share >= min_share
+            and run.p99_ms < MAX_P99_MS
+            and run.non_2xx_3xx == 0
+            and run.socket_errors == 0
+        )
+    return Result(
+        name=endpoint.name,
+        path=endpoint.path,
+        kind=endpoint.kind,
+        requests=run.requests,
+        requests_per_s=run.requests_per_s,
+        p50_ms=run.p50_ms,
+        p99_ms=run.p99_ms,
+        non_2xx_3xx=run.non_2xx_3xx,
+        socket_errors=run.socket_errors,
+        share_of_ceiling=share,
+        min_share=min_share,
+        passed=passed,
+    )
+
+
+def print_table(results: list[Result]) -> None:
+    header = (
+        f"{'endpoint':<14} {'path':<44} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'ceiling':>8} {'target':>16} {'errors':>6}  result"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        target = "-" if r.min_share is None else f">={r.min_share:.0%}, p99<{MAX_P99_MS:.0f}"
+        verdict = "ceiling" if r.passed is None else ("PASS" if r.passed else "FAIL")
+        print(
+            f"{r.name:<14} {r.path:<44} {r.requests_per_s:>8.0f} {r.p50_ms:>7.2f} "
+            f"{r.p99_ms:>7.2f} {r.share_of_ceiling:>8.1%} {target:>16} "
+            f"{r.non_2xx_3xx + r.socket_errors:>6}  {verdict}"
+        )
+
+
+def print_failures(results: list[Result]) -> None:
+    for r in results:
+        if r.passed is not False:
+            continue
+        reasons = []
+        if r.min_share is not None and r.share_of_ceiling < r.min_share:
+            reasons.append(f"{r.share_of_ceiling:.1%} of the ceiling < {r.min_share:.0%}")
+        if r.p99_ms >= MAX_P99_MS:
+            reasons.append(f"p99 {r.p99_ms:.1f} ms >= {MAX_P99_MS:.0f} ms")
+        if r.non_2xx_3xx or r.socket_errors:
+            reasons.append(f"{r.non_2xx_3xx} non-2xx/3xx, {r.socket_errors} socket errors")
+        print(f"FAIL {r.name}: {'; '.join(reasons)}")
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def endpoints(question_id: int) -> list[Endpoint]:
+    return [
+        Endpoint("ceiling", "/healthz", "ceiling"),
+        Endpoint("api list", "/api/v1/library/questions?limit=50", "api"),
+        Endpoint("api search", "/api/v1/library/questions?q=index", "api"),
+        Endpoint("api search 2", "/api/v1/library/questions?q=database+transactions", "api"),
+        Endpoint("page list", "/library/questions/", "page"),
+        Endpoint("page search", "/library/questions/?q=cache", "page"),
+        Endpoint("page detail", f"/library/questions/{question_id}/", "page"),
+    ]
+
+
+def benchmark(args: argparse.Namespace, wrk: str, port: int, token: str) -> list[Result]:
+    auth: dict[Kind, dict[str, str]] = {
+        "ceiling": {},
+        "api": {"Authorization": f"Bearer {token}"},
+        "page": {"Cookie": session_cookie(port)},
+    }
+    targets = endpoints(first_question_id(port, auth["api"]))
+    for endpoint in targets:
+        check_ok(port, endpoint, auth[endpoint.kind])
+    results: list[Result] = []
+    ceiling_rps = 0.0
+    for endpoint in targets:
+        print(f"  {endpoint.name:<14} GET {endpoint.path}", flush=True)
+        headers = auth[endpoint.kind]
+        if args.warmup:
+            run_wrk(wrk, args, port, endpoint.path, headers, args.warmup)
+        run = run_wrk(wrk, args, port, endpoint.path, headers, args.duration)
+        check_ok(port, endpoint, headers)  # still answering 200 after the load
+        if endpoint.kind == "ceiling":
+            ceiling_rps = run.requests_per_s
+        results.append(judge(endpoint, run, ceiling_rps))
+    return results
+
+
+def run(args: argparse.Namespace) -> int:
+    wrk = ensure_wrk(args.install)
+    cli = hireloop_cli()
+    port = args.port or free_port()
+    with ExitStack() as stack:
+        data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hireloop-bench-")))
+        database_url = None
+        if args.db == "postgres":
+            admin_url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_PG_URL
+            database_url = stack.enter_context(throwaway_postgres(admin_url))
+        env = app_env(data_dir, database_url)
+        database = database_label(database_url)
+        print(f"Preparing a fresh {args.db} database in {data_dir}", flush=True)
+        token = prepare_data(cli, env)
+        print(f"Serving on http://{HOST}:{port}/ (hireloop serve)", flush=True)
+        stack.enter_context(running_server(cli, env, port, data_dir / "server.log"))
+        print(
+            f"Load: wrk -t{args.threads} -c{args.connections}, {args.warmup}s warm-up + "
+            f"{args.duration}s per endpoint",
+            flush=True,
+        )
+        results = benchmark(args, wrk, port, token)
+    report(args, database, results)
+    return 1 if args.strict and any(r.passed is False for r in results) else 0
+
+
+def report(args: argparse.Namespace, database: str, results: list[Result]) -> None:
+    cpus = os.cpu_count() or 1
+    print()
+    print(f"Database: {database}")
+    print(
+        f"CPUs: {cpus} (server: {cpus} granian workers x 1 blocking thread; wrk runs on the same "
+        f"machine) | wrk: {args.threads} threads, {args.connections} connections, "
+        f"{args.duration}s per endpoint"
+    )
+    print()
+    print_table(results)
+    print()
+    print_failures(results)
+    failed = sum(r.passed is False for r in results)
+    print(f"{'All targets met.' if not failed else f'{failed} endpoint(s) missed a target.'}")
+    if args.json:
+        document: dict[str, Any] = {
+            "database": database,
+            "db": args.db,
+            "cpus": cpus,
+            "duration_s": args.duration,
+            "connections": args.connections,
+            "threads": args.threads,
+            "max_p99_ms": MAX_P99_MS,
+            "results": [asdict(r) for r in results],
+        }
+        args.json.write_text(json.dumps(document, indent=2) + "\n")
+        print(f"Results written to {args.json}")
+
+
+def _terminate(signum: int, _frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks: server, database
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return run(args)
+    except BenchError as exc:
+        print(f"bench: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""A user of workspace A can neither read nor change anything of workspace B, on any page or
+API endpoint. The test enumerates every route; a new route fails it until it is covered here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from hireloop.api.app import api
+from hireloop.library.models import Question, Scorecard
+from hireloop.library.services import question_copy, scorecard_copy
+
+from .conftest import signed_in
+
+SECRET = "Beta-only question nobody else may read"
+
+# Routes with no object of a workspace in them (built-in content, auth, ops).
+UNSCOPED_PAGES = {
+    "home",
+    "login",
+    "logout",
+    "switch-workspace",
+    "library",
+    "questions",
+    "scorecards",
+    "process",
+    "stage-detail",
+    "tasks",
+    "task-detail",
+    "skills",
+    "industries",
+    "red-flags",
+    "prep",
+    "competency-detail",
+    "healthz",
+    "readyz",
+}
+UNSCOPED_API = {
+    "/api/v1/library/competencies",
+    "/api/v1/library/questions",
+    "/api/v1/library/scorecards",
+    "/api/v1/library/stages",
+    "/api/v1/library/process",
+    "/api/v1/library/tasks",
+    "/api/v1/library/tasks/{slug}",
+    "/api/v1/library/skills",
+    "/api/v1/library/industries",
+    "/api/v1/library/red-flags",
+    "/api/v1/library/prep-tips",
+}
+
+
+def _page_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if "api" not in str(p.pattern):
+                    walk(p.url_patterns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+@pytest.fixture
+def theirs(other_team):
+    """Workspace B's own objects."""
+    membership = other_team.membership(other_team.admin)
+    question = question_copy(
+        membership=membership,
+        question_id=Question.objects.get(slug="rest-vs-soap", workspace=None).pk,
+    )
+    scorecard = scorecard_copy(
+        membership=membership,
+        scorecard_id=Scorecard.objects.get(slug="hr-screen", workspace=None).pk,
+    )
+    Question.objects.filter(pk=question.pk).update(prompt=SECRET)
+    return {"question": question, "scorecard": scorecard}
+
+
+def _scoped_pages(b):
+    q, s = b["question"].pk, b["scorecard"].pk
+    return {
+        "question-detail": [("get", f"/library/questions/{q}/")],
+        "question-copy": [("post", f"/library/questions/{q}/copy/")],
+        "question-edit": [
+            ("get", f"/library/questions/{q}/edit/"),
+            ("post", f"/library/questions/{q}/edit/"),
+        ],
+        "scorecard-detail": [("get", f"/library/scorecards/{s}/")],
+        "scorecard-pdf": [("get", f"/library/scorecards/{s}/pdf/")],
+        "scorecard-copy": [("post", f"/library/scorecards/{s}/copy/")],
+        "scorecard-edit": [
+            ("get", f"/library/scorecards/{s}/edit/"),
+            ("post", f"/library/scorecards/{s}/edit/"),
+        ],
+    }
+
+
+def _scoped_api(b):
+    q, s = b["question"].pk, b["scorecard"].pk
+    base = "/api/v1/library"
+    return {
+        "/api/v1/library/questions/{question_id}": [
+            ("get", f"{base}/questions/{q}"),
+            ("put", f"{base}/questions/{q}"),
+        ],
+        "/api/v1/library/questions/{question_id}/copy": [("post", f"{base}/questions/{q}/copy")],
+        "/api/v1/library/scorecards/{scorecard_id}": [
+            ("get", f"{base}/scorecards/{s}"),
+            ("put", f"{base}/scorecards/{s}"),
+        ],
+        "/api/v1/library/scorecards/{scorecard_id}/copy": [("post", f"{base}/scorecards/{s}/copy")],
+    }
+
+
+def test_every_route_is_classified(theirs):
+    pages = _page_names()
+    assert pages == UNSCOPED_PAGES | set(_scoped_pages(theirs)), "classify new pages here"
+    paths = {re.sub(r"\{int:(\w+)\}", r"{\1}", p) for p in api.get_openapi_schema()["paths"]}
+    assert paths == UNSCOPED_API | set(_scoped_api(theirs)), "classify new API routes here"
+
+
+@pytest.mark.parametrize("role", ["admin", "recruiter", "hiring_manager", "interviewer"])
+def test_workspace_a_cannot_reach_workspace_b(team, theirs, role):
+    client = signed_in(getattr(team, role))
+    before = (Question.objects.count(), Scorecard.objects.count())
+    calls = [c for calls in _scoped_pages(theirs).values() for c in calls]
+    calls += [c for calls in _scoped_api(theirs).values() for c in calls]
+    for method, url in calls:
+        kwargs = {"content_type": "application/json"} if method == "put" else {}
+        data = {"prompt": "hijacked"} if method != "get" else None
+        response = (
+            getattr(client, method)(url, data, **kwargs) if data else getattr(client, method)(url)
+        )
+        assert response.status_code in (403, 404, 422), (method, url, response.status_code)
+        assert (
+            theirs["question"].slug.encode() not in response.content or response.status_code == 422
+        )
+    assert (Question.objects.count(), Scorecard.objects.count()) == before
+    theirs["question"].refresh_from_db()
+    assert theirs["question"].prompt == SECRET
+
+
+def test_lists_never_show_another_workspace(team, theirs):
+    client = signed_in(team.admin)
+    ids = {r["id"] for r in client.get("/api/v1/library/questions?limit=200").json()["items"]}
+    more = client.get("/api/v1/library/questions?limit=200&offset=200").json()["items"]
+    ids |= {r["id"] for r in more}
+    assert theirs["question"].pk not in ids
+    cards = {c["id"] for c in client.get("/api/v1/library/scorecards").json()}
+    assert theirs["scorecard"].pk not in cards
+    assert (
+        f"/library/scorecards/{theirs['scorecard'].pk}/"
+        not in client.get("/library/scorecards/").content.decode()
+    )
