@@ -45,6 +45,8 @@ Kind = Literal["ceiling", "api", "page"]
 # Minimum share of the ceiling's requests/s, per kind of endpoint.
 MIN_SHARE: dict[Kind, float] = {"api": 0.20, "page": 0.15}
 MAX_P99_MS = 100.0
+# Above this 1-minute load average per CPU before the run, the results are flagged unreliable.
+BUSY_LOAD_PER_CPU = 0.5
 
 TOKEN_SNIPPET = f"""
 from hireloop.accounts.models import User, Workspace
@@ -335,6 +337,8 @@ def session_cookie(port: int) -> str:
 
 def first_question_id(port: int, auth: dict[str, str]) -> int:
     status, _, body = http_request(port, "GET", "/api/v1/library/questions?limit=1", auth)
+    if status == 401:
+        raise BenchError("the API refused the bench token (401): check TokenAuth/token_lookup")
     items = json.loads(body).get("items") if status == 200 else None
     if not items:
         raise BenchError(f"no question to open: GET /api/v1/library/questions answered {status}")
@@ -427,7 +431,7 @@ def judge(endpoint: Endpoint, run: WrkRun, ceiling_rps: float) -> Result:
 
 def print_table(results: list[Result]) -> None:
     header = (
-        f"{'endpoint':<14} {'path':<44} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'endpoint':<14} {'path':<50} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'ceiling':>8} {'target':>16} {'errors':>6}  result"
     )
     print(header)
@@ -436,7 +440,7 @@ def print_table(results: list[Result]) -> None:
         target = "-" if r.min_share is None else f">={r.min_share:.0%}, p99<{MAX_P99_MS:.0f}"
         verdict = "ceiling" if r.passed is None else ("PASS" if r.passed else "FAIL")
         print(
-            f"{r.name:<14} {r.path:<44} {r.requests_per_s:>8.0f} {r.p50_ms:>7.2f} "
+            f"{r.name:<14} {r.path:<50} {r.requests_per_s:>8.0f} {r.p50_ms:>7.2f} "
             f"{r.p99_ms:>7.2f} {r.share_of_ceiling:>8.1%} {target:>16} "
             f"{r.non_2xx_3xx + r.socket_errors:>6}  {verdict}"
         )
@@ -495,7 +499,22 @@ def benchmark(args: argparse.Namespace, wrk: str, port: int, token: str) -> list
     return results
 
 
+def busy_warning() -> str:
+    """A warning when other processes already load the machine: the figures would be skewed."""
+    load = os.getloadavg()[0]
+    cpus = os.cpu_count() or 1
+    if load <= BUSY_LOAD_PER_CPU * cpus:
+        return ""
+    return (
+        f"WARNING: the load average was {load:.1f} on {cpus} CPUs before the benchmark started: "
+        "other processes compete with the server, so these figures are not reliable."
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    warning = busy_warning()
+    if warning:
+        print(warning, flush=True)
     wrk = ensure_wrk(args.install)
     cli = hireloop_cli()
     port = args.port or free_port()
@@ -517,13 +536,15 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
         results = benchmark(args, wrk, port, token)
-    report(args, database, results)
+    report(args, database, results, warning)
     return 1 if args.strict and any(r.passed is False for r in results) else 0
 
 
-def report(args: argparse.Namespace, database: str, results: list[Result]) -> None:
+def report(args: argparse.Namespace, database: str, results: list[Result], warning: str) -> None:
     cpus = os.cpu_count() or 1
     print()
+    if warning:
+        print(warning)
     print(f"Database: {database}")
     print(
         f"CPUs: {cpus} (server: {cpus} granian workers x 1 blocking thread; wrk runs on the same "
@@ -545,6 +566,7 @@ def report(args: argparse.Namespace, database: str, results: list[Result]) -> No
             "connections": args.connections,
             "threads": args.threads,
             "max_p99_ms": MAX_P99_MS,
+            "busy_warning": warning or None,
             "results": [asdict(r) for r in results],
         }
         args.json.write_text(json.dumps(document, indent=2) + "\n")

@@ -76,3 +76,12 @@ def interviewer_client(team: Team) -> Client:
 def bearer(user: User, workspace: Workspace) -> dict[str, str]:
     _, secret = api_token_create(workspace=workspace, user=user, name="tests")
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@pytest.fixture(autouse=True)
+def _static_without_manifest(settings):
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

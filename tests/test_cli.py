@@ -31,7 +31,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     result = _run(
         ["check", "--deploy", "--fail-level", "WARNING"],
         tmp_path,
-        SECRET_KEY="k" * 20 + "Zq8!x@Lm#Rt5$Vw2^Yp7&Nb4*Hc9",
+        SECRET_KEY="Zq8!x@Lm#Rt5$Vw2^Yp7&Nb4*Hc9-k3J6pQ0sT1uW4yA7cE9gI2mO5rU8xB",
         ALLOWED_HOSTS="hireloop.example.com",
         HIRELOOP_HTTPS="true",
         DEBUG="false",

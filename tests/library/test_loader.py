@@ -82,7 +82,7 @@ def test_changed_scorecard_gets_a_new_version_and_old_meaning_stays(db, pack_dir
     def change_anchor(items):
         for item in items:
             if item["slug"] == "technical-phone-screen":
-                item["criteria"][0]["anchors"][1] = "Could not describe any HTTP method at all."
+                item["criteria"][0]["anchors"]["1"] = "Could not describe any HTTP method at all."
 
     _edit(pack_dir / "scorecards.yaml", change_anchor)
     assert pack_load(path=pack_dir).changed
@@ -94,12 +94,20 @@ def test_changed_scorecard_gets_a_new_version_and_old_meaning_stays(db, pack_dir
 
 
 def test_questions_gone_from_the_pack_are_retired_not_deleted(db, pack_dir):
+    referenced = {
+        slug
+        for card in yaml.safe_load((pack_dir / "scorecards.yaml").read_text())
+        for criterion in card["criteria"]
+        for slug in criterion["sample_questions"]
+    }
+    items = yaml.safe_load((pack_dir / "questions" / "caching.yaml").read_text())
+    gone = next(i["slug"] for i in items if i["slug"] not in referenced)
     _edit(
-        pack_dir / "questions" / "api-design.yaml",
-        lambda items: items.remove(next(i for i in items if i["slug"] == "rest-vs-soap")),
+        pack_dir / "questions" / "caching.yaml",
+        lambda items: items.remove(next(i for i in items if i["slug"] == gone)),
     )
     pack_load(path=pack_dir)
-    question = m.Question.objects.get(slug="rest-vs-soap", workspace=None)
+    question = m.Question.objects.get(slug=gone, workspace=None)
     assert question.retired is True
     pack_load(path=BUILTIN)
     question.refresh_from_db()

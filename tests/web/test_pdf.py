@@ -16,10 +16,14 @@ def test_scorecard_pdf(admin_client):
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="technical-phone-screen-v1.pdf"' in response["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.content))
-    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    # Compare without whitespace: line wrapping in the PDF splits words at slashes and hyphens.
+    text = "".join("".join(p.extract_text().split()) for p in reader.pages)
     snapshot = card.current_version.snapshot
-    assert snapshot["name"] in text
+    def squeeze(s: str) -> str:
+        return "".join(s.split())
+
+    assert squeeze(snapshot["name"]) in text
     for criterion in snapshot["criteria"]:
-        assert criterion["name"] in text
-    assert " ".join(snapshot["criteria"][0]["anchors"]["3"].split()[:5]) in text
-    assert "Strong no hire" in text
+        assert squeeze(criterion["name"]) in text
+    assert squeeze(" ".join(snapshot["criteria"][0]["anchors"]["3"].split()[:8])) in text
+    assert "Strongnohire" in text

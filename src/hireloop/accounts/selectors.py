@@ -46,7 +46,7 @@ def hash_token(secret: str) -> str:
 
 def token_lookup(raw: str) -> ApiToken | None:
     """Resolve ``hl_<prefix>_<secret>`` to a live token, comparing only hashes."""
-    parts = raw.split("_")
+    parts = raw.split("_", 2)  # the secret itself may contain underscores
     if len(parts) != 3 or parts[0] != "hl":
         return None
     token = (

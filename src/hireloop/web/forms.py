@@ -122,7 +122,9 @@ class ScorecardForm(forms.Form):
             p = f"c{i}-"
             self.fields[p + "name"] = forms.CharField(required=False, label="Criterion")
             self.fields[p + "slug"] = forms.SlugField(required=False, widget=forms.HiddenInput)
-            self.fields[p + "competency"] = forms.ChoiceField(choices=competency_choices)
+            self.fields[p + "competency"] = forms.ChoiceField(
+                required=False, choices=[("", "Choose a competency"), *competency_choices]
+            )
             self.fields[p + "description"] = forms.CharField(
                 required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
