@@ -83,16 +83,21 @@ def test_search_open_a_question_and_a_scorecard(server, browser, tmp_path):
     page.fill("input[name=password]", "hireloop-demo")
     page.click("button[type=submit]")
     page.wait_for_url(f"{server}/library/questions/")
-    total_before = page.locator("a[href^='/library/questions/']").count()
+    total_before = page.locator(
+        "#question-results .question-list a[href^='/library/questions/']"
+    ).count()
 
     page.fill("input[name=q]", "isolation levels")
     page.wait_for_function(
         "() => new URL(location.href).searchParams.get('q') === 'isolation levels'"
     )
-    first = page.locator("a[href^='/library/questions/']").first
+    first = page.locator("#question-results .question-list a[href^='/library/questions/']").first
     first.wait_for()
     assert "isolation" in first.inner_text().lower()
-    assert page.locator("a[href^='/library/questions/']").count() < total_before
+    assert (
+        page.locator("#question-results .question-list a[href^='/library/questions/']").count()
+        < total_before
+    )
 
     first.click()
     page.wait_for_selector("h1")

@@ -19,6 +19,7 @@ def test_scorecard_pdf(admin_client):
     # Compare without whitespace: line wrapping in the PDF splits words at slashes and hyphens.
     text = "".join("".join(p.extract_text().split()) for p in reader.pages)
     snapshot = card.current_version.snapshot
+
     def squeeze(s: str) -> str:
         return "".join(s.split())
 

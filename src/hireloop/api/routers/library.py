@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from hireloop.accounts.errors import NotFound
 from hireloop.accounts.models import Membership
@@ -94,7 +94,7 @@ def get_question(request: HttpRequest, question_id: int) -> Any:
 @router.post("/questions/{int:question_id}/copy", response={201: s.QuestionOut, **ERRORS})
 def copy_question(request: HttpRequest, question_id: int) -> Any:
     copy = services.question_copy(membership=_membership(request), question_id=question_id)
-    return 201, question_out(selectors.question_detail(_membership(request), copy.pk))
+    return Status(201, question_out(selectors.question_detail(_membership(request), copy.pk)))
 
 
 @router.put("/questions/{int:question_id}", response={200: s.QuestionOut, **ERRORS})
@@ -142,7 +142,7 @@ def get_scorecard(request: HttpRequest, scorecard_id: int, version: int | None =
 def copy_scorecard(request: HttpRequest, scorecard_id: int) -> Any:
     copy = services.scorecard_copy(membership=_membership(request), scorecard_id=scorecard_id)
     assert copy.current_version is not None
-    return 201, scorecard_out(copy, copy.current_version)
+    return Status(201, scorecard_out(copy, copy.current_version))
 
 
 @router.put("/scorecards/{int:scorecard_id}", response={200: s.ScorecardOut, **ERRORS})
