@@ -68,24 +68,30 @@ def terms(query: str) -> list[str]:
 
 
 def ranked_ids(query: str) -> list[int]:
-    """Ids of matching questions, best first. Every word must match; the last may be a prefix."""
+    """Ids of matching questions, best first. Every word must match; the last may be a prefix.
+
+    Questions whose prompt alone contains every word come first; within each tier the weighted
+    rank decides, so one mention in a prompt beats many in a rubric."""
     words = terms(query)
     if not words:
         return []
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             tsquery = " & ".join([*words[:-1], f"{words[-1]}:*"])
+            in_prompt = " & ".join([*(f"{w}:A" for w in words[:-1]), f"{words[-1]}:*A"])
             cur.execute(
-                f"SELECT question_id FROM {PG_TABLE}, to_tsquery('english', %s) query "  # noqa: S608
-                "WHERE document @@ query "
-                "ORDER BY ts_rank_cd('{0.1, 0.3, 0.6, 1.0}', document, query) DESC, question_id",
-                [tsquery],
+                f"SELECT question_id FROM {PG_TABLE}, to_tsquery('english', %s) query, "  # noqa: S608
+                "to_tsquery('english', %s) prompt_query WHERE document @@ query "
+                "ORDER BY document @@ prompt_query DESC, "
+                "ts_rank('{0.05, 0.1, 0.4, 1.0}', document, query) DESC, question_id",
+                [tsquery, in_prompt],
             )
         else:
-            match = " ".join([f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'])
+            match = " ".join([*(f'"{w}"' for w in words[:-1]), f'"{words[-1]}"*'])
             cur.execute(
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
-                f"ORDER BY bm25({FTS_TABLE}, 10.0, 4.0, 1.0), rowid",
-                [match],
+                f"ORDER BY rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) DESC, "
+                f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0), rowid",
+                [match, f"prompt : ({match})"],
             )
         return [row[0] for row in cur.fetchall()]
