@@ -103,3 +103,18 @@ def test_scorecard_copy_edit_versions(team):
     assert copy.current_version.number == 2
     with pytest.raises(PermissionDenied):
         access_scorecard(membership, source.pk, edit=True)
+
+
+def test_scorecard_edit_refuses_unknown_sample_questions(team):
+    membership = team.membership(team.admin)
+    source = Scorecard.objects.get(slug="hr-screen", workspace=None)
+    copy = scorecard_copy(membership=membership, scorecard_id=source.pk)
+    snap = copy.current_version.snapshot
+    data = {k: snap[k] for k in ("name", "summary", "minutes", "red_flags")}
+    data["criteria"] = [dict(c) for c in snap["criteria"]]
+    data["criteria"][0]["sample_questions"] = ["no-such-question"]
+    with pytest.raises(InvalidInput) as exc:
+        scorecard_update(membership=membership, scorecard_id=copy.pk, data=data)
+    assert exc.value.field_errors == {"criteria": ["no question with slug: no-such-question"]}
+    copy.refresh_from_db()
+    assert copy.current_version.number == 1

@@ -145,3 +145,21 @@ def test_scorecard_edit_page_makes_a_new_version(team):
     copy = Scorecard.objects.get(workspace=team.workspace)
     assert copy.current_version.number == 2
     assert copy.current_version.snapshot["criteria"][0]["anchors"]["1"].startswith("Shows no")
+
+
+def test_pages_point_at_the_workspace_copy(team):
+    manager = signed_in(team.hiring_manager)
+    question = Question.objects.get(slug="graphql-vs-rest", workspace=None)
+    manager.post(f"/library/questions/{question.pk}/copy/")
+    copy = Question.objects.get(workspace=team.workspace)
+    page = manager.get(f"/library/questions/{question.pk}/").content.decode()
+    assert f"/library/questions/{copy.pk}/" in page
+    other = signed_in(team.interviewer).get(f"/library/questions/{question.pk}/")
+    assert other.status_code == 200
+
+
+def test_history_restore_gets_the_whole_page(admin_client):
+    response = admin_client.get(
+        "/library/questions/?kind=hr", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert b"<html" in response.content

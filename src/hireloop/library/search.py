@@ -90,7 +90,8 @@ def ranked_ids(query: str) -> list[int]:
             match = " ".join([*(f'"{w}"' for w in words[:-1]), f'"{words[-1]}"*'])
             cur.execute(
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
-                f"ORDER BY rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) DESC, "
+                f"ORDER BY rowid IN "
+                f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) DESC, "
                 f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0), rowid",
                 [match, f"prompt : ({match})"],
             )

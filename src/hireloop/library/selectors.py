@@ -184,6 +184,15 @@ def questions_by_slug(membership: Membership, slugs: list[str]) -> dict[str, m.Q
     return found
 
 
+def own_copies(
+    membership: Membership, source: m.Question | m.Scorecard
+) -> list[m.Question] | list[m.Scorecard]:
+    """The workspace's copies of a built-in entry, so pages can point at them."""
+    if not source.is_builtin:
+        return []
+    return list(source.copies.filter(workspace_id=membership.workspace_id, retired=False))
+
+
 def stage_list() -> QuerySet[m.StageTemplate]:
     return m.StageTemplate.objects.select_related("scorecard")
 

@@ -22,7 +22,7 @@ from . import models as m
 from . import search
 from .packs import schema
 from .packs.validate import Pack, load_valid_pack
-from .selectors import access_question, access_scorecard
+from .selectors import access_question, access_scorecard, questions_by_slug
 
 RECOMMENDATIONS = [[value, label] for value, label in m.Recommendation.choices]
 
@@ -450,6 +450,13 @@ def scorecard_update(
         raise InvalidInput(
             "Unknown competency.",
             field_errors={"criteria": [f"unknown competency: {', '.join(unknown)}"]},
+        )
+    wanted = sorted({slug for c in parsed.criteria for slug in c.sample_questions})
+    missing = sorted(set(wanted) - set(questions_by_slug(membership, wanted)))
+    if missing:
+        raise InvalidInput(
+            "Unknown sample question.",
+            field_errors={"criteria": [f"no question with slug: {', '.join(missing)}"]},
         )
     before = scorecard.current_version.number if scorecard.current_version else None
     scorecard.name, scorecard.summary, scorecard.minutes = (

@@ -18,7 +18,8 @@ def page(
 ) -> HttpResponse:
     """Render ``fragment`` for htmx requests that target it, ``template`` otherwise."""
     htmx = getattr(request, "htmx", None)
-    if fragment and htmx and not htmx.boosted:
+    # A history restore needs the whole page: htmx swaps it in as the body.
+    if fragment and htmx and not htmx.boosted and not htmx.history_restore_request:
         response = render(request, fragment, context, status=status)
     else:
         response = render(request, template, context, status=status)

@@ -91,6 +91,7 @@ def question_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
         {
             "q": question,
             "used_in": selectors.scorecards_using_question(membership, question),
+            "own_copies": selectors.own_copies(membership, question),
             "kind_label": dict(m.QuestionKind.choices)[question.kind],
         },
     )
@@ -126,7 +127,11 @@ def question_edit(request: HttpRequest, membership: Membership, pk: int) -> Http
 @require_GET
 @member_view
 def scorecards(request: HttpRequest, membership: Membership) -> HttpResponse:
-    cards = selectors.visible_scorecards(membership).order_by("workspace_id", "id")
+    stage_names = dict(selectors.stage_list().values_list("slug", "name"))
+    cards = [
+        {"card": card, "stage_name": stage_names.get(card.stage_slug)}
+        for card in selectors.visible_scorecards(membership).order_by("workspace_id", "id")
+    ]
     return page(request, "library/scorecards.html", {"cards": cards})
 
 
@@ -141,11 +146,18 @@ def _scorecard_context(membership: Membership, pk: int, version: str | None) -> 
     snap = chosen.snapshot
     slugs = [slug for c in snap["criteria"] for slug in c["sample_questions"]]
     by_slug = selectors.questions_by_slug(membership, slugs)
+    names = dict(selectors.competency_choices())
     criteria = [
-        {**c, "questions": [by_slug[s] for s in c["sample_questions"] if s in by_slug]}
+        {
+            **c,
+            "competency_name": names.get(c["competency"], c["competency"]),
+            "questions": [by_slug[s] for s in c["sample_questions"] if s in by_slug],
+        }
         for c in snap["criteria"]
     ]
     return {
+        "stage": selectors.stage_list().filter(slug=card.stage_slug).first(),
+        "own_copies": selectors.own_copies(membership, card),
         "card": card,
         "version": chosen,
         "snap": snap,
