@@ -160,6 +160,8 @@ def test_pages_point_at_the_workspace_copy(team):
 
 def test_history_restore_gets_the_whole_page(admin_client):
     response = admin_client.get(
-        "/library/questions/?kind=hr", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+        "/library/questions/?kind=hr",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     )
     assert b"<html" in response.content

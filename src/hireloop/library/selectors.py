@@ -184,9 +184,7 @@ def questions_by_slug(membership: Membership, slugs: list[str]) -> dict[str, m.Q
     return found
 
 
-def own_copies(
-    membership: Membership, source: m.Question | m.Scorecard
-) -> list[m.Question] | list[m.Scorecard]:
+def own_copies(membership: Membership, source: m.Question | m.Scorecard) -> list[Any]:
     """The workspace's copies of a built-in entry, so pages can point at them."""
     if not source.is_builtin:
         return []
