@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs page from local static files, not a CDN
     "huey.contrib.djhuey",
     "hireloop.accounts",
     "hireloop.library",

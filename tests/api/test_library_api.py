@@ -158,7 +158,10 @@ def test_copy_and_update_through_the_api(admin_client, interviewer_client):
 def test_openapi_and_docs(admin_client, client, db):
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/library/questions" in spec["paths"]
-    assert admin_client.get("/api/v1/docs").status_code == 200
+    docs = admin_client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert b"swagger-ui-bundle.js" in docs.content
+    assert b"https://" not in docs.content, "the docs page loads nothing from the internet"
 
 
 def test_tokens_whose_secret_contains_underscores_work(client, team, monkeypatch):

@@ -36,6 +36,7 @@ def test_every_library_page_renders_for_every_role(team, role):
         response = client.get(url)
         assert response.status_code == 200, url
         assert b"<h1" in response.content, url
+        assert b'src="http' not in response.content and b'href="https://cdn' not in response.content
 
 
 def test_question_list_filters_and_htmx_fragment(admin_client):
