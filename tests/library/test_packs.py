@@ -202,13 +202,29 @@ def test_cross_references_and_duplicates(tmp_path):
     problems = _problems(_broken_copy(tmp_path, text))
     assert "questions/zz-broken.yaml:4: duplicate key 'kind' (first at line 3)" in problems
     assert (
-        "questions/zz-broken.yaml:1: question 'broken-one' names unknown competency 'astrology'"
+        "questions/zz-broken.yaml:5: question 'broken-one' names unknown competency 'astrology'"
         in problems
     )
     assert any(
         p.startswith("questions/zz-broken.yaml:16: duplicate question slug 'broken-one'")
         for p in problems
     )
+
+
+def test_scorecard_references_point_at_their_own_line(tmp_path):
+    root = _broken_copy(tmp_path, QUESTION)
+    text = (root / "scorecards.yaml").read_text()
+    (root / "scorecards.yaml").write_text(
+        text.replace("rest-complex-relationships", "no-such-q", 1)
+    )
+    lines = (root / "scorecards.yaml").read_text().splitlines()
+    expected = next(i for i, line in enumerate(lines, 1) if "no-such-q" in line)
+    problems = _problems(root)
+    assert len(problems) == 1
+    line = int(problems[0].split(":")[1])
+    # The reference sits on the sample_questions line or in the list right under it.
+    assert expected - 5 <= line <= expected, problems
+    assert "names unknown question 'no-such-q'" in problems[0]
 
 
 def test_behavioural_questions_need_star_prompts(tmp_path):

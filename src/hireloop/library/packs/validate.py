@@ -41,6 +41,17 @@ class Pack:
         return not self.problems
 
 
+class Locator:
+    """Finds the line of a path inside one entry of one file (e.g. ``"criteria", 2, "anchors"``)."""
+
+    def __init__(self, doc: LocatedDocument, base: tuple[str | int, ...]) -> None:
+        self.doc = doc
+        self.base = base
+
+    def __call__(self, *path: str | int) -> int:
+        return self.doc.line_of((*self.base, *path))
+
+
 class PackError(Exception):
     """Raised when a pack that must be valid is not; carries every problem found."""
 
@@ -90,8 +101,8 @@ def _validate_item(
 
 def _validate_file(
     path: Path, rel: str, model: type[BaseModel], is_list: bool
-) -> tuple[list[tuple[BaseModel, int]], list[SourceProblem]]:
-    """Return (item, line) pairs and problems for one file."""
+) -> tuple[list[tuple[BaseModel, Locator]], list[SourceProblem]]:
+    """Return (item, locator) pairs and problems for one file."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -99,7 +110,7 @@ def _validate_file(
     doc, problems = parse(text, rel)
     if doc is None:
         return [], problems
-    items: list[tuple[BaseModel, int]] = []
+    items: list[tuple[BaseModel, Locator]] = []
     if is_list:
         if not isinstance(doc.data, list):
             return [], [*problems, SourceProblem(rel, 1, "expected a list of entries at top level")]
@@ -107,12 +118,12 @@ def _validate_file(
             item, errs = _validate_item(model, data, doc, (index,))
             problems += errs
             if item is not None:
-                items.append((item, doc.line_of((index,))))
+                items.append((item, Locator(doc, (index,))))
     else:
         item, errs = _validate_item(model, doc.data, doc, ())
         problems += errs
         if item is not None:
-            items.append((item, 1))
+            items.append((item, Locator(doc, ())))
     return items, problems
 
 
@@ -153,7 +164,7 @@ def read_pack(root: Path | str) -> Pack:
         pack.problems.append(SourceProblem(str(root), 1, "no such pack folder"))
         return pack
 
-    located: dict[str, list[tuple[BaseModel, int]]] = {}
+    located: dict[str, list[tuple[BaseModel, Locator]]] = {}
     digest = hashlib.sha256()
     files = [(rel, *schema.FILES[rel]) for rel in schema.FILES if (root / rel).is_file()]
     if not (root / "pack.yaml").is_file():
@@ -184,7 +195,9 @@ def read_pack(root: Path | str) -> Pack:
     return pack
 
 
-def _check_references(located: dict[str, list[tuple[BaseModel, int]]]) -> list[SourceProblem]:
+def _check_references(
+    located: dict[str, list[tuple[BaseModel, Locator]]],
+) -> list[SourceProblem]:
     refs = _Refs()
     kinds = {
         schema.Competency: "competency",
@@ -198,35 +211,48 @@ def _check_references(located: dict[str, list[tuple[BaseModel, int]]]) -> list[S
         schema.PrepTopic: "prep topic",
     }
     for rel, items in located.items():
-        for item, line in items:
+        for item, at in items:
             kind = kinds.get(type(item))
             if kind:
-                refs.define(kind, item.slug, rel, line)  # type: ignore[attr-defined]
+                refs.define(kind, item.slug, rel, at())  # type: ignore[attr-defined]
 
     for rel, items in located.items():
-        for item, line in items:
+        for item, at in items:
             if isinstance(item, schema.Question):
-                refs.require("competency", item.competencies, rel, line, f"question '{item.slug}'")
+                what = f"question '{item.slug}'"
+                refs.require("competency", item.competencies, rel, at("competencies"), what)
             elif isinstance(item, schema.Scorecard):
-                refs.require("stage", [item.stage], rel, line, f"scorecard '{item.slug}'")
+                refs.require("stage", [item.stage], rel, at("stage"), f"scorecard '{item.slug}'")
                 seen: set[str] = set()
-                for crit in item.criteria:
+                for i, crit in enumerate(item.criteria):
                     what = f"criterion '{crit.slug}' of scorecard '{item.slug}'"
                     if crit.slug in seen:
-                        refs.problems.append(SourceProblem(rel, line, f"{what} appears twice"))
+                        refs.problems.append(
+                            SourceProblem(rel, at("criteria", i, "slug"), f"{what} appears twice")
+                        )
                     seen.add(crit.slug)
+                    line = at("criteria", i, "competency")
                     refs.require("competency", [crit.competency], rel, line, what)
+                    line = at("criteria", i, "sample_questions")
                     refs.require("question", crit.sample_questions, rel, line, what)
             elif isinstance(item, schema.Stage):
-                refs.require("scorecard", [item.scorecard], rel, line, f"stage '{item.slug}'")
+                refs.require(
+                    "scorecard", [item.scorecard], rel, at("scorecard"), f"stage '{item.slug}'"
+                )
             elif isinstance(item, schema.Process):
-                refs.require("stage", item.stages, rel, line, f"process '{item.slug}'")
+                refs.require("stage", item.stages, rel, at("stages"), f"process '{item.slug}'")
             elif isinstance(item, schema.Task):
-                refs.require("competency", item.competencies, rel, line, f"task '{item.slug}'")
+                refs.require(
+                    "competency", item.competencies, rel, at("competencies"), f"task '{item.slug}'"
+                )
             elif isinstance(item, schema.SkillRequirement):
-                refs.require("competency", [item.competency], rel, line, f"skill '{item.slug}'")
+                refs.require(
+                    "competency", [item.competency], rel, at("competency"), f"skill '{item.slug}'"
+                )
             elif isinstance(item, schema.IndustryProfile):
-                refs.require("competency", item.weights, rel, line, f"industry '{item.slug}'")
+                refs.require(
+                    "competency", item.weights, rel, at("weights"), f"industry '{item.slug}'"
+                )
     return refs.problems
 
 
