@@ -42,14 +42,17 @@ def server(tmp_path_factory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # The first start collects and compresses static files, which takes a while on a busy
+        # machine; give up early only if the server process has died.
+        deadline = time.monotonic() + 90
+        while True:
             try:
                 urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310
                 break
             except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError((data / "server.log").read_text())
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((data / "server.log").read_text()) from None
+                time.sleep(0.2)
         yield url
     finally:
         os.killpg(proc.pid, 15)
