@@ -110,3 +110,19 @@ def test_createuser_and_demo(db):
     )
     with pytest.raises(CommandError, match="already exists"):
         call_command("createuser", "--email", "new@acme.test", "--password", "x", stdout=out)
+
+
+def test_serve_collects_static_files_only_when_they_changed(settings, tmp_path, monkeypatch):
+    from django.core import management
+
+    from hireloop import cli
+
+    settings.STATIC_ROOT = tmp_path
+    calls = []
+    monkeypatch.setattr(management, "call_command", lambda *a, **k: calls.append(a))
+    cli._collect_static()
+    cli._collect_static()
+    assert calls == [("collectstatic",)]
+    (tmp_path / ".collected").write_text("stale")
+    cli._collect_static()
+    assert len(calls) == 2

@@ -8,6 +8,26 @@ import os
 import sys
 
 
+def _collect_static() -> None:
+    """Collect (and compress) static files, unless they are unchanged since the last run."""
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list(["*.map"]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    stamp = settings.STATIC_ROOT / ".collected"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(digest.hexdigest())
+
+
 def _serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="hireloop serve", description="Serve Hireloop with granian."
@@ -22,9 +42,7 @@ def _serve(argv: list[str]) -> int:
         parser.error("--port must be between 1 and 65535")
     if args.workers < 1:
         parser.error("--workers must be at least 1")
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)
+    _collect_static()
     # One blocking thread per worker: more threads raised p99 latency and opened more
     # database connections without serving more requests (see README, "Performance").
     command = [
