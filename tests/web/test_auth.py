@@ -22,6 +22,10 @@ def test_sign_in_and_out(team):
     assert client.get("/library/").status_code == 302
 
 
+def test_email_is_not_case_sensitive(team):
+    assert _login(Client(), team.admin.email.upper(), PASSWORD).status_code == 302
+
+
 def test_passwords_are_hashed_with_argon2(team):
     team.admin.refresh_from_db()
     assert team.admin.password.startswith("argon2")
