@@ -45,8 +45,8 @@ Kind = Literal["ceiling", "api", "page"]
 # Minimum share of the ceiling's requests/s, per kind of endpoint.
 MIN_SHARE: dict[Kind, float] = {"api": 0.20, "page": 0.15}
 MAX_P99_MS = 100.0
-# Above this 1-minute load average per CPU before the run, the results are flagged unreliable.
-BUSY_LOAD_PER_CPU = 0.5
+# Above this CPU use by other processes just before the run, the results are flagged.
+MAX_IDLE_BUSY = 0.15
 # Above this change of the ceiling between the start and the end, the shares are flagged.
 MAX_CEILING_DRIFT = 0.15
 
@@ -502,15 +502,31 @@ def benchmark(args: argparse.Namespace, wrk: str, port: int, token: str) -> list
     return [judge(endpoint, run, ceiling_rps) for endpoint, run in runs]
 
 
+def cpu_busy_share(seconds: float = 2.0) -> float | None:
+    """The share of all CPUs in use over ``seconds``, from /proc/stat; None where there is none."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
+
+    try:
+        total_before, idle_before = sample()
+        time.sleep(seconds)
+        total_after, idle_after = sample()
+    except OSError:
+        return None
+    total = total_after - total_before
+    return 1 - (idle_after - idle_before) / total if total else None
+
+
 def busy_warning() -> str:
-    """A warning when other processes already load the machine: the figures would be skewed."""
-    load = os.getloadavg()[0]
-    cpus = os.cpu_count() or 1
-    if load <= BUSY_LOAD_PER_CPU * cpus:
+    """A warning when other processes already use the CPUs: the figures would be skewed."""
+    busy = cpu_busy_share()
+    if busy is None or busy <= MAX_IDLE_BUSY:
         return ""
     return (
-        f"WARNING: the load average was {load:.1f} on {cpus} CPUs before the benchmark started: "
-        "other processes compete with the server, so these figures are not reliable."
+        f"WARNING: the CPUs were {busy:.0%} busy before the benchmark started: other processes "
+        "compete with the server, so these figures are not reliable."
     )
 
 

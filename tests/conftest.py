@@ -85,3 +85,10 @@ def _static_without_manifest(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def reload_library():
+    """Transactional tests flush every table; put the built-in library back afterwards."""
+    yield
+    pack_load(path=BUILTIN_PACK, force=True)

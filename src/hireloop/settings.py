@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "hireloop.accounts",
     "hireloop.library",
+    "hireloop.hiring",
     "hireloop.web",
 ]
 
@@ -118,7 +119,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    _db.setdefault("TEST", {})["NAME"] = None
+    # A file, not memory: concurrency tests need real WAL transactions across connections.
+    _db.setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -38,7 +38,8 @@ def _parts(question: Question) -> tuple[str, str, str]:
 
 
 def index_questions(ids: Iterable[int]) -> None:
-    """(Re)index the given questions; call after any write to them, in the same transaction."""
+    """(Re)index the given questions; call after any write to them, in the same transaction.
+    Rows of deleted questions may linger in the index; searches only return visible questions."""
     ids = list(ids)
     if not ids:
         return

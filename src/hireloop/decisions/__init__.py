@@ -1,0 +1,1 @@
+"""Debrief decisions: the suggested outcome for an application and the rules behind it."""

@@ -1,0 +1,275 @@
+"""Reads for roles, candidates and applications. Who sees what is decided here and only here:
+
+- admins and recruiters see every role, candidate and application of the workspace;
+- hiring managers see the roles they manage, with their applications and candidates;
+- interviewers see the roles whose plan names them as an interviewer, and those applications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from hireloop.accounts.errors import NotFound, PermissionDenied
+from hireloop.accounts.models import Membership
+from hireloop.accounts.models import Role as MemberRole
+from hireloop.accounts.permissions import Capability, can
+from hireloop.library.models import Question
+
+from .models import Application, ApplicationStatus, Candidate, PlanStage, Role, Transition
+
+
+def _sees_all(membership: Membership) -> bool:
+    return can(membership, Capability.SEE_ALL_ROLES)
+
+
+def _own_roles(membership: Membership) -> Q:
+    """Roles a member who cannot see everything is involved in."""
+    if membership.role == MemberRole.HIRING_MANAGER:
+        return Q(hiring_manager_id=membership.user_id)
+    return Q(stages__interviewers=membership.user_id)
+
+
+def visible_roles(membership: Membership) -> QuerySet[Role]:
+    qs = Role.objects.filter(workspace_id=membership.workspace_id)
+    if _sees_all(membership):
+        return qs
+    return qs.filter(pk__in=Role.objects.filter(_own_roles(membership)).values("pk"))
+
+
+def visible_applications(membership: Membership) -> QuerySet[Application]:
+    qs = Application.objects.filter(workspace_id=membership.workspace_id)
+    if _sees_all(membership):
+        return qs
+    return qs.filter(role__in=visible_roles(membership))
+
+
+def visible_candidates(membership: Membership) -> QuerySet[Candidate]:
+    qs = Candidate.objects.filter(workspace_id=membership.workspace_id)
+    if _sees_all(membership):
+        return qs
+    return qs.filter(pk__in=visible_applications(membership).values("candidate_id"))
+
+
+def _may_manage_role(membership: Membership, role: Role) -> bool:
+    if not can(membership, Capability.ROLE_MANAGE):
+        return False
+    return _sees_all(membership) or role.hiring_manager_id == membership.user_id
+
+
+def access_role(membership: Membership, role_id: int, *, manage: bool = False) -> Role:
+    role = (
+        visible_roles(membership)
+        .select_related("industry", "hiring_manager")
+        .filter(pk=role_id)
+        .first()
+    )
+    if role is None:
+        raise NotFound("No such role in this workspace.")
+    if manage and not _may_manage_role(membership, role):
+        raise PermissionDenied(
+            "Only recruiters, admins and the role's hiring manager can change it."
+        )
+    return role
+
+
+def access_plan_stage(membership: Membership, stage_id: int, *, manage: bool = False) -> PlanStage:
+    stage = (
+        PlanStage.objects.filter(pk=stage_id, role__in=visible_roles(membership))
+        .select_related("role")
+        .first()
+    )
+    if stage is None:
+        raise NotFound("No such interview stage in this workspace.")
+    if manage and not _may_manage_role(membership, stage.role):
+        raise PermissionDenied(
+            "Only recruiters, admins and the role's hiring manager can change it."
+        )
+    return stage
+
+
+def access_candidate(
+    membership: Membership, candidate_id: int, *, manage: bool = False
+) -> Candidate:
+    candidate = visible_candidates(membership).filter(pk=candidate_id).first()
+    if candidate is None:
+        raise NotFound("No such candidate in this workspace.")
+    if manage and not can(membership, Capability.CANDIDATE_MANAGE):
+        raise PermissionDenied("Only recruiters and admins manage candidates.")
+    return candidate
+
+
+def access_application(
+    membership: Membership, application_id: int, *, move: bool = False
+) -> Application:
+    application = (
+        visible_applications(membership)
+        .select_related("candidate", "role", "stage")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise NotFound("No such application in this workspace.")
+    if move:
+        allowed = can(membership, Capability.APPLICATION_MOVE) and (
+            _sees_all(membership) or application.role.hiring_manager_id == membership.user_id
+        )
+        if not allowed:
+            raise PermissionDenied("Your role does not allow moving this application.")
+    return application
+
+
+def role_list(membership: Membership, *, status: str = "") -> QuerySet[Role]:
+    qs = (
+        visible_roles(membership)
+        .select_related("industry", "hiring_manager")
+        .order_by("status", "title")
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def plan_of(role: Role) -> list[PlanStage]:
+    return list(
+        role.stages.select_related("scorecard_version__scorecard", "template")
+        .prefetch_related("interviewers")
+        .order_by("position")
+    )
+
+
+@dataclass
+class BoardCard:
+    application_id: int
+    candidate_id: int
+    candidate: str
+    current_title: str
+    status: str
+    version: int
+    days_in_stage: int
+
+
+@dataclass
+class BoardColumn:
+    stage: PlanStage
+    cards: list[BoardCard] = field(default_factory=list)
+
+
+def board(membership: Membership, role: Role, *, now: datetime | None = None) -> list[BoardColumn]:
+    """One column per plan stage with the active and on-hold applications in it."""
+    now = now or timezone.now()
+    columns = {stage.pk: BoardColumn(stage) for stage in plan_of(role)}
+    rows = (
+        visible_applications(membership)
+        .filter(role=role, status__in=[ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD])
+        .order_by("stage_entered_at")
+        .values(
+            "id",
+            "candidate_id",
+            "candidate__name",
+            "candidate__current_title",
+            "status",
+            "version",
+            "stage_id",
+            "stage_entered_at",
+        )
+    )
+    for row in rows:
+        columns[row["stage_id"]].cards.append(
+            BoardCard(
+                application_id=row["id"],
+                candidate_id=row["candidate_id"],
+                candidate=row["candidate__name"],
+                current_title=row["candidate__current_title"],
+                status=row["status"],
+                version=row["version"],
+                days_in_stage=(now - row["stage_entered_at"]).days,
+            )
+        )
+    return list(columns.values())
+
+
+def application_list(
+    membership: Membership,
+    *,
+    role_id: int | None = None,
+    status: str = "",
+    stage: str = "",
+    q: str = "",
+) -> QuerySet[Application]:
+    qs = visible_applications(membership).select_related("candidate", "role", "stage")
+    if role_id:
+        qs = qs.filter(role_id=role_id)
+    if status:
+        qs = qs.filter(status=status)
+    if stage:
+        qs = qs.filter(stage__name__iexact=stage)
+    for term in q.lower().split()[:8]:
+        qs = qs.filter(candidate__search_document__contains=term)
+    return qs.order_by("-stage_entered_at", "-id")
+
+
+def candidate_list(membership: Membership, *, q: str = "") -> QuerySet[Candidate]:
+    qs = visible_candidates(membership)
+    for term in q.lower().split()[:8]:
+        qs = qs.filter(search_document__contains=term)
+    return qs.order_by("name", "id")
+
+
+def candidate_applications(membership: Membership, candidate: Candidate) -> list[Application]:
+    return list(
+        visible_applications(membership)
+        .filter(candidate=candidate)
+        .select_related("role", "stage")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=Transition.objects.select_related("from_stage", "to_stage", "actor"),
+            )
+        )
+        .order_by("-created_at")
+    )
+
+
+def time_in_stages(
+    application: Application, *, now: datetime | None = None
+) -> list[tuple[str, float]]:
+    """Days spent in each visit to a stage, derived from the transitions (holds included)."""
+    now = now or timezone.now()
+    spans: list[tuple[str, float]] = []
+    entered: tuple[PlanStage, datetime] | None = None
+    for t in application.transitions.all():
+        in_stage = t.to_stage is not None and t.to_status in ("active", "on_hold")
+        if entered is not None and in_stage and t.to_stage == entered[0]:
+            continue  # a hold or resume inside the same visit
+        if entered is not None:
+            spans.append((entered[0].name, (t.at - entered[1]).total_seconds() / 86400))
+        entered = (t.to_stage, t.at) if in_stage and t.to_stage else None
+    if entered is not None:
+        spans.append((entered[0].name, (now - entered[1]).total_seconds() / 86400))
+    return spans
+
+
+def suggested_questions(role: Role, stage: PlanStage, *, limit: int = 12) -> list[Question]:
+    """Questions for the stage's scorecard competencies that suit the role's level, the
+    competencies the role's industry profile weighs most first."""
+    snapshot = stage.scorecard_version.snapshot
+    competencies = {c["competency"] for c in snapshot["criteria"]}
+    weights = role.industry.weights if role.industry else {}
+    candidates = list(
+        Question.objects.filter(
+            Q(workspace__isnull=True) | Q(workspace_id=role.workspace_id),
+            retired=False,
+            primary_competency__slug__in=competencies,
+            levels__contains=f" {role.seniority} ",
+        ).select_related("primary_competency")
+    )
+    candidates.sort(
+        key=lambda q: (
+            -weights.get(q.primary_competency.slug, 1.0),
+            q.primary_competency.position,
+            q.pk,
+        )
+    )
+    return candidates[:limit]
