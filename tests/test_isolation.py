@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from hireloop.api.app import api
+from hireloop.hiring.models import Application, Candidate, Role
+from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.library.models import Question, Scorecard
 from hireloop.library.services import question_copy, scorecard_copy
 
@@ -38,6 +41,9 @@ UNSCOPED_PAGES = {
     "readyz",
 }
 UNSCOPED_API = {
+    "/api/v1/roles",
+    "/api/v1/candidates",
+    "/api/v1/applications",
     "/api/v1/library/competencies",
     "/api/v1/library/questions",
     "/api/v1/library/scorecards",
@@ -80,7 +86,22 @@ def theirs(other_team):
         scorecard_id=Scorecard.objects.get(slug="hr-screen", workspace=None).pk,
     )
     Question.objects.filter(pk=question.pk).update(prompt=SECRET)
-    return {"question": question, "scorecard": scorecard}
+    recruiter = other_team.membership(other_team.recruiter)
+    role = role_create(membership=recruiter, title=SECRET, seniority="mid")
+    candidate = candidate_create(
+        membership=recruiter, data={"name": SECRET, "email": "secret@beta.test"}
+    )
+    application = application_create(
+        membership=recruiter, candidate_id=candidate.pk, role_id=role.pk
+    )
+    return {
+        "question": question,
+        "scorecard": scorecard,
+        "role": role,
+        "stage": role.stages.first(),
+        "candidate": candidate,
+        "application": application,
+    }
 
 
 def _scoped_pages(b):
@@ -116,6 +137,30 @@ def _scoped_api(b):
             ("put", f"{base}/scorecards/{s}"),
         ],
         "/api/v1/library/scorecards/{scorecard_id}/copy": [("post", f"{base}/scorecards/{s}/copy")],
+        **_scoped_hiring_api(b),
+    }
+
+
+def _scoped_hiring_api(b):
+    r, st, c, a = b["role"].pk, b["stage"].pk, b["candidate"].pk, b["application"].pk
+    return {
+        "/api/v1/roles/{role_id}": [("get", f"/api/v1/roles/{r}"), ("patch", f"/api/v1/roles/{r}")],
+        "/api/v1/roles/{role_id}/board": [("get", f"/api/v1/roles/{r}/board")],
+        "/api/v1/roles/{role_id}/stages": [("post", f"/api/v1/roles/{r}/stages")],
+        "/api/v1/stages/{stage_id}": [
+            ("patch", f"/api/v1/stages/{st}"),
+            ("delete", f"/api/v1/stages/{st}"),
+        ],
+        "/api/v1/stages/{stage_id}/move": [("post", f"/api/v1/stages/{st}/move")],
+        "/api/v1/candidates/{candidate_id}": [
+            ("get", f"/api/v1/candidates/{c}"),
+            ("patch", f"/api/v1/candidates/{c}"),
+        ],
+        "/api/v1/candidates/{candidate_id}/resume": [("post", f"/api/v1/candidates/{c}/resume")],
+        "/api/v1/applications/{application_id}": [("get", f"/api/v1/applications/{a}")],
+        "/api/v1/applications/{application_id}/moves": [
+            ("post", f"/api/v1/applications/{a}/moves")
+        ],
     }
 
 
@@ -126,25 +171,56 @@ def test_every_route_is_classified(theirs):
     assert paths == UNSCOPED_API | set(_scoped_api(theirs)), "classify new API routes here"
 
 
+def _payload() -> dict:
+    """Fields that would make any write valid if it were allowed, so only access can stop it."""
+    builtin = Scorecard.objects.get(slug="hr-screen", workspace=None).pk
+    return {
+        "prompt": "hijacked",
+        "title": "hijacked",
+        "name": "hijacked",
+        "action": "advance",
+        "version": 1,
+        "offset": 1,
+        "minutes": 30,
+        "scorecard_id": builtin,
+    }
+
+
+def _state(b) -> tuple:
+    return (
+        Question.objects.count(),
+        Scorecard.objects.count(),
+        Role.objects.count(),
+        Candidate.objects.count(),
+        Question.objects.get(pk=b["question"].pk).prompt,
+        Role.objects.get(pk=b["role"].pk).title,
+        Candidate.objects.get(pk=b["candidate"].pk).name,
+        Application.objects.get(pk=b["application"].pk).version,
+        b["role"].stages.count(),
+    )
+
+
 @pytest.mark.parametrize("role", ["admin", "recruiter", "hiring_manager", "interviewer"])
 def test_workspace_a_cannot_reach_workspace_b(team, theirs, role):
     client = signed_in(getattr(team, role))
-    before = (Question.objects.count(), Scorecard.objects.count())
+    before = _state(theirs)
     calls = [c for calls in _scoped_pages(theirs).values() for c in calls]
     calls += [c for calls in _scoped_api(theirs).values() for c in calls]
+    payload = _payload()
     for method, url in calls:
-        kwargs = {"content_type": "application/json"} if method == "put" else {}
-        data = {"prompt": "hijacked"} if method != "get" else None
-        response = (
-            getattr(client, method)(url, data, **kwargs) if data else getattr(client, method)(url)
-        )
-        assert response.status_code in (403, 404, 422), (method, url, response.status_code)
-        assert (
-            theirs["question"].slug.encode() not in response.content or response.status_code == 422
-        )
-    assert (Question.objects.count(), Scorecard.objects.count()) == before
-    theirs["question"].refresh_from_db()
-    assert theirs["question"].prompt == SECRET
+        if method == "get":
+            response = client.get(url)
+        elif url.endswith("/resume"):
+            response = client.post(url, {"resume": SimpleUploadedFile("cv.txt", b"hijack")})
+        elif url.startswith("/api/"):
+            response = getattr(client, method)(url, payload, content_type="application/json")
+        else:
+            response = client.post(url, payload)
+        # Full-replacement PUTs validate their body before looking anything up.
+        allowed = (403, 404, 422) if method == "put" else (403, 404)
+        assert response.status_code in allowed, (method, url, response.status_code)
+        assert SECRET.encode() not in response.content, (method, url)
+    assert _state(theirs) == before
 
 
 def test_lists_never_show_another_workspace(team, theirs):

@@ -6,6 +6,7 @@ docs/configuration.md lists every variable.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -120,7 +121,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # A file, not memory: concurrency tests need real WAL transactions across connections.
-    _db.setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")
+    # Named per process so two test runs on one checkout never share a file.
+    _db.setdefault("TEST", {})["NAME"] = str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import TokenAuth, WorkspaceSessionAuth
 from .renderers import ORJSONRenderer
+from .routers.hiring import router as hiring_router
 from .routers.library import router as library_router
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/library", library_router)
+api.add_router("/", hiring_router)

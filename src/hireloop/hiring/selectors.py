@@ -273,3 +273,18 @@ def suggested_questions(role: Role, stage: PlanStage, *, limit: int = 12) -> lis
         )
     )
     return candidates[:limit]
+
+
+def application_detail(membership: Membership, application_id: int) -> Application:
+    """The application with its transitions loaded (for its page and the API)."""
+    application = access_application(membership, application_id)
+    return (
+        Application.objects.select_related("candidate", "role", "stage")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=Transition.objects.select_related("from_stage", "to_stage", "actor"),
+            )
+        )
+        .get(pk=application.pk)
+    )

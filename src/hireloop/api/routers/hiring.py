@@ -1,0 +1,317 @@
+"""/api/v1/roles, /candidates, /applications: the hiring pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
+
+from hireloop.accounts.errors import InvalidInput
+from hireloop.accounts.models import Membership, User
+from hireloop.hiring import selectors, services
+from hireloop.hiring.models import Application, Candidate, Role
+
+from ..errors import ErrorOut
+from ..pagination import Page, PageParams
+from ..schemas import hiring as s
+
+router = Router(tags=["hiring"])
+ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
+MAX_RESUME_BYTES = 5 * 1024 * 1024
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.api_membership  # type: ignore[attr-defined,no-any-return]
+
+
+def _user(user: User | None) -> dict[str, Any] | None:
+    return {"id": user.pk, "name": user.display_name} if user else None
+
+
+def _role_summary(role: Role) -> dict[str, Any]:
+    return {
+        "id": role.pk,
+        "title": role.title,
+        "team": role.team,
+        "seniority": role.seniority,
+        "industry": role.industry.slug if role.industry else None,
+        "status": role.status,
+        "hiring_manager": _user(role.hiring_manager),
+    }
+
+
+def _role_out(role: Role) -> dict[str, Any]:
+    stages = selectors.plan_of(role)
+    checks = role.skill_checks.select_related("skill").order_by("skill__position")
+    return {
+        **_role_summary(role),
+        "stages": [
+            {
+                "id": st.pk,
+                "position": st.position,
+                "name": st.name,
+                "kind": st.kind,
+                "minutes": st.minutes,
+                "scorecard_id": st.scorecard_version.scorecard_id,
+                "scorecard_version": st.scorecard_version.number,
+                "interviewers": [_user(u) for u in st.interviewers.all()],
+            }
+            for st in stages
+        ],
+        "skill_checks": [
+            {"skill": c.skill.slug, "priority": c.skill.priority, "stage_id": c.stage_id}
+            for c in checks
+        ],
+    }
+
+
+@router.get("/roles", response={200: Page[s.RoleSummary], **ERRORS})
+def list_roles(
+    request: HttpRequest, page: Query[PageParams], status: s.RoleStatusFilter = ""
+) -> Any:
+    qs = selectors.role_list(_membership(request), status=status)
+    items = [_role_summary(r) for r in qs[page.offset : page.offset + page.limit]]
+    return {"items": items, "count": qs.count(), "limit": page.limit, "offset": page.offset}
+
+
+@router.post("/roles", response={201: s.RoleOut, **ERRORS})
+def create_role(request: HttpRequest, payload: s.RoleIn) -> Any:
+    membership = _membership(request)
+    manager = None
+    if payload.hiring_manager_id is not None:
+        manager = User.objects.filter(
+            pk=payload.hiring_manager_id, memberships__workspace_id=membership.workspace_id
+        ).first()
+        if manager is None:
+            raise InvalidInput(
+                "The hiring manager must be a member of this workspace.",
+                field_errors={"hiring_manager_id": ["not a member"]},
+            )
+    role = services.role_create(
+        membership=membership,
+        title=payload.title,
+        seniority=payload.seniority,
+        team=payload.team,
+        industry=payload.industry,
+        hiring_manager=manager,
+    )
+    return Status(201, _role_out(selectors.access_role(membership, role.pk)))
+
+
+@router.get("/roles/{int:role_id}", response={200: s.RoleOut, **ERRORS})
+def get_role(request: HttpRequest, role_id: int) -> Any:
+    return _role_out(selectors.access_role(_membership(request), role_id))
+
+
+@router.patch("/roles/{int:role_id}", response={200: s.RoleOut, **ERRORS})
+def update_role(request: HttpRequest, role_id: int, payload: s.RolePatch) -> Any:
+    membership = _membership(request)
+    services.role_update(
+        membership=membership, role_id=role_id, data=payload.model_dump(exclude_none=True)
+    )
+    return _role_out(selectors.access_role(membership, role_id))
+
+
+@router.get("/roles/{int:role_id}/board", response={200: list[s.BoardColumnOut], **ERRORS})
+def get_board(request: HttpRequest, role_id: int) -> Any:
+    membership = _membership(request)
+    columns = selectors.board(membership, selectors.access_role(membership, role_id))
+    return [
+        {"stage_id": c.stage.pk, "stage": c.stage.name, "cards": [vars(card) for card in c.cards]}
+        for c in columns
+    ]
+
+
+@router.post("/roles/{int:role_id}/stages", response={201: s.RoleOut, **ERRORS})
+def add_stage(request: HttpRequest, role_id: int, payload: s.StageIn) -> Any:
+    membership = _membership(request)
+    services.plan_stage_add(
+        membership=membership,
+        role_id=role_id,
+        name=payload.name,
+        scorecard_id=payload.scorecard_id,
+        minutes=payload.minutes,
+        template=payload.template,
+    )
+    return Status(201, _role_out(selectors.access_role(membership, role_id)))
+
+
+@router.patch("/stages/{int:stage_id}", response={200: s.RoleOut, **ERRORS})
+def update_stage(request: HttpRequest, stage_id: int, payload: s.StagePatch) -> Any:
+    membership = _membership(request)
+    stage = services.plan_stage_update(membership=membership, stage_id=stage_id, **payload.dict())
+    return _role_out(selectors.access_role(membership, stage.role_id))
+
+
+@router.post("/stages/{int:stage_id}/move", response={200: s.RoleOut, **ERRORS})
+def move_stage(request: HttpRequest, stage_id: int, payload: s.StageMove) -> Any:
+    membership = _membership(request)
+    stage = services.plan_stage_move(
+        membership=membership, stage_id=stage_id, offset=payload.offset
+    )
+    return _role_out(selectors.access_role(membership, stage.role_id))
+
+
+@router.delete("/stages/{int:stage_id}", response={204: None, **ERRORS})
+def remove_stage(request: HttpRequest, stage_id: int) -> Any:
+    services.plan_stage_remove(membership=_membership(request), stage_id=stage_id)
+    return Status(204, None)
+
+
+def _candidate_summary(c: Candidate) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "email": c.email,
+        "current_title": c.current_title,
+        "level": c.level,
+        "skills": c.skills,
+    }
+
+
+def _candidate_out(c: Candidate) -> dict[str, Any]:
+    return {
+        **_candidate_summary(c),
+        "phone": c.phone,
+        "location": c.location,
+        "years_experience": c.years_experience,
+        "links": c.links,
+        "source": c.source,
+        "notes": c.notes,
+        "resume_name": c.resume_name,
+        "resume_kind": c.resume_kind,
+        "resume_chars": len(c.resume_text),
+    }
+
+
+@router.get("/candidates", response={200: Page[s.CandidateSummary], **ERRORS})
+def list_candidates(
+    request: HttpRequest, filters: Query[s.CandidateFilters], page: Query[PageParams]
+) -> Any:
+    qs = selectors.candidate_list(_membership(request), q=filters.q)
+    items = [
+        _candidate_summary(c)
+        for c in qs.only("id", "name", "email", "current_title", "level", "skills")[
+            page.offset : page.offset + page.limit
+        ]
+    ]
+    return {"items": items, "count": qs.count(), "limit": page.limit, "offset": page.offset}
+
+
+@router.post("/candidates", response={201: s.CandidateOut, **ERRORS})
+def create_candidate(request: HttpRequest, payload: s.CandidateIn) -> Any:
+    candidate = services.candidate_create(membership=_membership(request), data=payload.dict())
+    return Status(201, _candidate_out(candidate))
+
+
+@router.get("/candidates/{int:candidate_id}", response={200: s.CandidateOut, **ERRORS})
+def get_candidate(request: HttpRequest, candidate_id: int) -> Any:
+    return _candidate_out(selectors.access_candidate(_membership(request), candidate_id))
+
+
+@router.patch("/candidates/{int:candidate_id}", response={200: s.CandidateOut, **ERRORS})
+def update_candidate(request: HttpRequest, candidate_id: int, payload: s.CandidatePatch) -> Any:
+    candidate = services.candidate_update(
+        membership=_membership(request),
+        candidate_id=candidate_id,
+        data=payload.model_dump(exclude_none=True),
+    )
+    return _candidate_out(candidate)
+
+
+@router.post("/candidates/{int:candidate_id}/resume", response={200: s.CandidateOut, **ERRORS})
+def upload_resume(
+    request: HttpRequest,
+    candidate_id: int,
+    resume: UploadedFile = File(...),  # noqa: B008
+) -> Any:
+    data = resume.read(MAX_RESUME_BYTES + 1)
+    candidate = services.candidate_attach_resume(
+        membership=_membership(request),
+        candidate_id=candidate_id,
+        filename=resume.name or "resume",
+        data=data,
+    )
+    return _candidate_out(candidate)
+
+
+def _application_summary(a: Application) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "candidate_id": a.candidate_id,
+        "candidate": a.candidate.name,
+        "role_id": a.role_id,
+        "role": a.role.title,
+        "stage_id": a.stage_id,
+        "stage": a.stage.name,
+        "status": a.status,
+        "version": a.version,
+        "stage_entered_at": a.stage_entered_at,
+    }
+
+
+def _application_out(membership: Membership, application_id: int) -> dict[str, Any]:
+    a = selectors.application_detail(membership, application_id)
+    return {
+        **_application_summary(a),
+        "transitions": [
+            {
+                "action": t.action,
+                "from_stage": t.from_stage.name if t.from_stage else None,
+                "to_stage": t.to_stage.name if t.to_stage else None,
+                "from_status": t.from_status,
+                "to_status": t.to_status,
+                "reason": t.reason,
+                "note": t.note,
+                "actor": t.actor.display_name if t.actor else None,
+                "at": t.at,
+            }
+            for t in a.transitions.all()
+        ],
+        "days_in_stages": [(name, round(days, 2)) for name, days in selectors.time_in_stages(a)],
+    }
+
+
+@router.get("/applications", response={200: Page[s.ApplicationSummary], **ERRORS})
+def list_applications(
+    request: HttpRequest, filters: Query[s.ApplicationFilters], page: Query[PageParams]
+) -> Any:
+    qs = selectors.application_list(
+        _membership(request),
+        role_id=filters.role,
+        status=filters.status,
+        stage=filters.stage,
+        q=filters.q,
+    )
+    items = [_application_summary(a) for a in qs[page.offset : page.offset + page.limit]]
+    return {"items": items, "count": qs.count(), "limit": page.limit, "offset": page.offset}
+
+
+@router.post("/applications", response={201: s.ApplicationOut, **ERRORS})
+def create_application(request: HttpRequest, payload: s.ApplicationIn) -> Any:
+    membership = _membership(request)
+    application = services.application_create(
+        membership=membership, candidate_id=payload.candidate_id, role_id=payload.role_id
+    )
+    return Status(201, _application_out(membership, application.pk))
+
+
+@router.get("/applications/{int:application_id}", response={200: s.ApplicationOut, **ERRORS})
+def get_application(request: HttpRequest, application_id: int) -> Any:
+    return _application_out(_membership(request), application_id)
+
+
+@router.post("/applications/{int:application_id}/moves", response={200: s.ApplicationOut, **ERRORS})
+def move_application(request: HttpRequest, application_id: int, payload: s.MoveIn) -> Any:
+    membership = _membership(request)
+    services.application_move(
+        membership=membership,
+        application_id=application_id,
+        action=payload.action,
+        version=payload.version,
+        reason=payload.reason,
+        note=payload.note,
+    )
+    return _application_out(membership, application_id)
