@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hireloop.accounts",
     "hireloop.library",
     "hireloop.hiring",
+    "hireloop.interviews",
     "hireloop.web",
 ]
 

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from hireloop.hiring.models import Application, SkillCheck, Transition
@@ -20,6 +21,7 @@ from hireloop.hiring.services import (
     plan_stage_remove,
     role_create,
 )
+from hireloop.interviews.services import interview_schedule
 from hireloop.library.models import StageTemplate
 
 
@@ -191,6 +193,12 @@ def test_interviewers_cannot_move_or_see_unrelated_applications(team):
         access_application(interviewer, application.pk)
     stage = application.role.stages.first()
     stage.interviewers.add(team.interviewer)
+    with pytest.raises(NotFound):  # being in the pool is not interviewing this candidate
+        access_application(interviewer, application.pk)
+    interview_schedule(
+        membership=team.membership(team.recruiter), application_id=application.pk,
+        starts_at=timezone.now(), interviewer_ids=[team.interviewer.pk],
+    )
     assert access_application(interviewer, application.pk) == application
     with pytest.raises(PermissionDenied):
         application_move(

@@ -2,7 +2,8 @@
 
 - admins and recruiters see every role, candidate and application of the workspace;
 - hiring managers see the roles they manage, with their applications and candidates;
-- interviewers see the roles whose plan names them as an interviewer, and those applications.
+- interviewers see the roles whose plan names them as an interviewer, and only the applications
+  they interview (are an interviewer of one of its interviews).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def _own_roles(membership: Membership) -> Q:
     """Roles a member who cannot see everything is involved in."""
     if membership.role == MemberRole.HIRING_MANAGER:
         return Q(hiring_manager_id=membership.user_id)
-    return Q(stages__interviewers=membership.user_id)
+    return Q(stages__interviewers=membership.user_id) | Q(
+        applications__interviews__interviewers=membership.user_id
+    )
 
 
 def visible_roles(membership: Membership) -> QuerySet[Role]:
@@ -44,7 +47,11 @@ def visible_applications(membership: Membership) -> QuerySet[Application]:
     qs = Application.objects.filter(workspace_id=membership.workspace_id)
     if _sees_all(membership):
         return qs
-    return qs.filter(role__in=visible_roles(membership))
+    if membership.role == MemberRole.HIRING_MANAGER:
+        return qs.filter(role__hiring_manager_id=membership.user_id)
+    # Looked up by relation name: interviews are a later app that hiring does not import.
+    interviewed = Application.objects.filter(interviews__interviewers=membership.user_id)
+    return qs.filter(pk__in=interviewed.values("pk"))
 
 
 def visible_candidates(membership: Membership) -> QuerySet[Candidate]:

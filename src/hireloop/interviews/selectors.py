@@ -1,0 +1,220 @@
+"""Reads for interviews and scorecards, and the one rule deciding whose scorecards a member sees.
+
+Independence: admins and the role's hiring manager see every submitted scorecard. Everyone else
+sees their own, and others' submitted ones only as the workspace setting allows: never, after
+they have submitted their own scorecard for that application (the default), or always.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from hireloop.accounts.errors import NotFound, PermissionDenied
+from hireloop.accounts.models import FeedbackVisibility, Membership, User
+from hireloop.accounts.models import Role as MemberRole
+from hireloop.accounts.permissions import Capability, can
+from hireloop.hiring.models import Application
+from hireloop.lib.ics import Attendee, Invite
+
+from .models import Feedback, FeedbackStatus, Interview, InterviewStatus
+
+
+def visible_interviews(membership: Membership) -> QuerySet[Interview]:
+    qs = Interview.objects.filter(workspace_id=membership.workspace_id)
+    if can(membership, Capability.SEE_ALL_ROLES):
+        return qs
+    if membership.role == MemberRole.HIRING_MANAGER:
+        return qs.filter(
+            Q(application__role__hiring_manager_id=membership.user_id)
+            | Q(interviewers=membership.user_id)
+        ).distinct()
+    return qs.filter(interviewers=membership.user_id)
+
+
+def access_interview(
+    membership: Membership, interview_id: int, *, schedule: bool = False, take_part: bool = False
+) -> Interview:
+    interview = (
+        visible_interviews(membership)
+        .select_related("application__candidate", "application__role", "stage", "scorecard_version")
+        .filter(pk=interview_id)
+        .first()
+    )
+    if interview is None:
+        raise NotFound("No such interview in this workspace.")
+    if schedule and not can(membership, Capability.CANDIDATE_MANAGE):
+        raise PermissionDenied("Only recruiters and admins schedule interviews.")
+    if take_part and not interview.interviewers.filter(pk=membership.user_id).exists():
+        raise PermissionDenied("Only the interviewers of this interview fill in its scorecard.")
+    return interview
+
+
+def application_interviews(membership: Membership, application: Application) -> list[Interview]:
+    return list(
+        visible_interviews(membership)
+        .filter(application=application)
+        .select_related("stage")
+        .prefetch_related("interviewers")
+        .order_by("starts_at")
+    )
+
+
+def upcoming_for(membership: Membership, *, now: datetime | None = None) -> list[Interview]:
+    """The member's own interviews that have not ended yet."""
+    now = now or timezone.now()
+    return list(
+        Interview.objects.filter(
+            workspace_id=membership.workspace_id,
+            interviewers=membership.user_id,
+            status=InterviewStatus.SCHEDULED,
+            starts_at__gte=now - timedelta(hours=8),
+        )
+        .select_related("application__candidate", "application__role", "stage")
+        .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class Owed:
+    interview: Interview
+    interviewer: User
+    ended_at: datetime
+
+
+def owed_scorecards(
+    membership: Membership, *, everyone: bool = False, now: datetime | None = None
+) -> list[Owed]:
+    """Scorecards still owed for interviews that have ended (overdue), oldest first: the
+    member's own, or with ``everyone`` those of every interviewer in the workspace."""
+    now = now or timezone.now()
+    submitted = Feedback.objects.filter(
+        interview_id=OuterRef("interview_id"),
+        interviewer_id=OuterRef("user_id"),
+        status=FeedbackStatus.SUBMITTED,
+    )
+    seats = (
+        Interview.interviewers.through.objects.filter(
+            interview__workspace_id=membership.workspace_id, interview__starts_at__lt=now
+        )
+        .exclude(interview__status=InterviewStatus.CANCELLED)
+        .exclude(Exists(submitted))
+        .select_related("interview__application__candidate", "interview__stage", "user")
+    )
+    if not everyone:
+        seats = seats.filter(user_id=membership.user_id)
+    owed = [
+        Owed(
+            seat.interview,
+            seat.user,
+            seat.interview.starts_at + timedelta(minutes=seat.interview.minutes),
+        )
+        for seat in seats
+    ]
+    return sorted((o for o in owed if o.ended_at < now), key=lambda o: o.ended_at)
+
+
+def _sees_every_scorecard(membership: Membership, application: Application) -> bool:
+    return membership.role == MemberRole.ADMIN or (
+        membership.role == MemberRole.HIRING_MANAGER
+        and application.role.hiring_manager_id == membership.user_id
+    )
+
+
+def visible_feedback(membership: Membership, application: Application) -> list[Feedback]:
+    """Scorecards of this application the member may read: always their own (drafts too),
+    others' submitted ones as the independence rule allows."""
+    all_feedback = (
+        Feedback.objects.filter(interview__application=application)
+        .select_related("interviewer", "interview__stage", "interview__scorecard_version")
+        .prefetch_related("questions")
+        .order_by("interview__starts_at", "interviewer__full_name", "id")
+    )
+    own = [f for f in all_feedback if f.interviewer_id == membership.user_id]
+    others = [
+        f
+        for f in all_feedback
+        if f.interviewer_id != membership.user_id and f.status == FeedbackStatus.SUBMITTED
+    ]
+    if _sees_every_scorecard(membership, application):
+        return own + others
+    setting = membership.workspace.feedback_visibility
+    submitted_own = any(f.status == FeedbackStatus.SUBMITTED for f in own)
+    if setting == FeedbackVisibility.ALWAYS or (
+        setting == FeedbackVisibility.AFTER_OWN and submitted_own
+    ):
+        return own + others
+    return own
+
+
+def hidden_count(membership: Membership, application: Application) -> int:
+    """How many submitted scorecards exist that the member may not read yet."""
+    submitted = (
+        Feedback.objects.filter(interview__application=application, status=FeedbackStatus.SUBMITTED)
+        .exclude(interviewer_id=membership.user_id)
+        .count()
+    )
+    shown = sum(
+        1
+        for f in visible_feedback(membership, application)
+        if f.interviewer_id != membership.user_id
+    )
+    return submitted - shown
+
+
+def own_feedback(membership: Membership, interview: Interview) -> Feedback | None:
+    return (
+        Feedback.objects.filter(interview=interview, interviewer_id=membership.user_id)
+        .prefetch_related("questions", "revisions")
+        .first()
+    )
+
+
+def latest_recommendations(membership: Membership, applications: Iterable[int]) -> dict[int, str]:
+    """The newest submitted recommendation per application, for members who see every
+    scorecard of those applications (others get nothing, so the board leaks no opinion)."""
+    ids = list(applications)
+    rows = (
+        Feedback.objects.filter(
+            interview__application_id__in=ids,
+            status=FeedbackStatus.SUBMITTED,
+            interview__workspace_id=membership.workspace_id,
+        )
+        .annotate(
+            application_id=F("interview__application_id"),
+            manager_id=F("interview__application__role__hiring_manager_id"),
+        )
+        .order_by("submitted_at")
+        .values_list("application_id", "recommendation", "manager_id")
+    )
+    latest: dict[int, str] = {}
+    for application_id, recommendation, manager_id in rows:
+        if membership.role == MemberRole.ADMIN or manager_id == membership.user_id:
+            latest[application_id] = recommendation
+    return latest
+
+
+def invite_for(interview: Interview) -> Invite:
+    """The calendar invite of an interview, the same for every participant."""
+    application = interview.application
+    people = list(interview.interviewers.all())
+    organizer = interview.created_by or people[0]
+    return Invite(
+        uid=f"interview-{interview.pk}@hireloop",
+        sequence=interview.sequence,
+        start=interview.starts_at,
+        minutes=interview.minutes,
+        summary=f"{interview.stage.name}: {application.candidate.name} ({application.role.title})",
+        description=(
+            f"{interview.stage.name} interview with {application.candidate.name} for "
+            f"{application.role.title}. The scorecard and kit are in Hireloop."
+        ),
+        location=interview.location,
+        organizer=Attendee(organizer.display_name, organizer.email),
+        attendees=tuple(Attendee(p.display_name, p.email) for p in people),
+        cancelled=interview.status == InterviewStatus.CANCELLED,
+    )
