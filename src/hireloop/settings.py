@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "hireloop.library",
     "hireloop.hiring",
     "hireloop.interviews",
+    "hireloop.decisions",
     "hireloop.web",
 ]
 

@@ -15,7 +15,7 @@ from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
 from hireloop.hiring.models import ApplicationStatus, PlanStage
 from hireloop.hiring.selectors import access_application
-from hireloop.library.models import Question, Recommendation
+from hireloop.library.models import CandidateRedFlag, Question, Recommendation
 
 from .models import (
     Feedback,
@@ -185,7 +185,11 @@ def _criteria(interview: Interview) -> dict[str, dict[str, Any]]:
 def _clean_scorecard(interview: Interview, data: dict[str, Any]) -> dict[str, Any]:
     """Check a (possibly partial) scorecard against the version it is rated on."""
     criteria = _criteria(interview)
-    checklist = set(interview.scorecard_version.snapshot["red_flags"])
+    # The scorecard's own checklist plus the library's candidate red flags (lateness,
+    # malpractice...), whose severity the debrief uses for vetoes.
+    checklist = set(interview.scorecard_version.snapshot["red_flags"]) | set(
+        CandidateRedFlag.objects.values_list("name", flat=True)
+    )
     problems: dict[str, list[str]] = {}
     ratings = {}
     for slug, value in (data.get("ratings") or {}).items():

@@ -1,0 +1,198 @@
+"""The debrief: every submitted scorecard of an application side by side, computed on demand
+(never copied), with the rules that apply and Hireloop's suggestion."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from hireloop.accounts.errors import PermissionDenied
+from hireloop.accounts.models import Membership
+from hireloop.accounts.models import Role as MemberRole
+from hireloop.hiring.models import Application, Role
+from hireloop.hiring.selectors import access_application
+from hireloop.interviews.models import Feedback, FeedbackStatus
+from hireloop.library.models import CandidateRedFlag, Competency, Recommendation
+
+from .models import Decision, FocusArea
+from .suggest import Evidence, Rating, Rules, Suggestion, rules_for, suggest
+
+RULE_KEYS = ("weights", "minimums", "veto_strong_no_hire", "veto_serious_red_flag", "proceed_at")
+
+
+def may_decide(membership: Membership, application: Application) -> bool:
+    return membership.role == MemberRole.ADMIN or (
+        membership.role == MemberRole.HIRING_MANAGER
+        and application.role.hiring_manager_id == membership.user_id
+    )
+
+
+def access_debrief(membership: Membership, application_id: int) -> Application:
+    application = access_application(membership, application_id)
+    if not may_decide(membership, application):
+        raise PermissionDenied("The debrief is for the role's hiring manager and admins.")
+    return application
+
+
+def required_competencies(role: Role) -> tuple[str, ...]:
+    """Competencies of the must-verify skills: the role cannot decide without them."""
+    slugs = role.skill_checks.filter(skill__priority="must").values_list(
+        "skill__competency__slug", flat=True
+    )
+    return tuple(sorted(set(slugs)))
+
+
+def effective_rules(role: Role) -> Rules:
+    """Rules from the industry profile and seniority, with the role's own overrides applied."""
+    base = rules_for(role.industry.weights if role.industry else {}, role.seniority)  # type: ignore[arg-type]
+    overrides = {k: v for k, v in (role.rules or {}).items() if k in RULE_KEYS}
+    weights = {**base.weights, **overrides.pop("weights", {})}
+    minimums = {**base.minimums, **overrides.pop("minimums", {})}
+    return Rules(
+        weights=weights,
+        minimums=minimums,
+        required=required_competencies(role),
+        veto_strong_no_hire=overrides.get("veto_strong_no_hire", base.veto_strong_no_hire),
+        veto_serious_red_flag=overrides.get("veto_serious_red_flag", base.veto_serious_red_flag),
+        proceed_at=overrides.get("proceed_at", base.proceed_at),
+    )
+
+
+def _serious_flags() -> set[str]:
+    return set(CandidateRedFlag.objects.filter(severity="serious").values_list("name", flat=True))
+
+
+def evidence_of(feedback: list[Feedback]) -> list[Evidence]:
+    serious = _serious_flags()
+    result = []
+    for f in feedback:
+        criteria = {c["slug"]: c for c in f.interview.scorecard_version.snapshot["criteria"]}
+        result.append(
+            Evidence(
+                interviewer=f.interviewer.display_name,
+                stage=f.interview.stage.name,
+                recommendation=f.recommendation,  # type: ignore[arg-type]
+                ratings=tuple(
+                    Rating(criterion=slug, competency=criteria[slug]["competency"], score=score)
+                    for slug, score in sorted(f.ratings.items())
+                    if slug in criteria
+                ),
+                red_flags=tuple(f.red_flags),
+                serious_red_flags=tuple(flag for flag in f.red_flags if flag in serious),
+            )
+        )
+    return result
+
+
+@dataclass
+class MatrixRow:
+    competency: str
+    name: str
+    scores: list[float | None]  # each scorecard's average, in column order
+    average: float | None
+    spread: int
+
+    @property
+    def disagreement(self) -> bool:
+        return self.spread >= 2
+
+
+@dataclass
+class Debrief:
+    application: Application
+    feedback: list[Feedback]
+    rows: list[MatrixRow]
+    tally: list[tuple[str, str, int]]  # (value, label, count)
+    red_flags: list[tuple[str, str, bool]]  # (flag, interviewer, serious)
+    coverage: list[dict[str, Any]]
+    rules: Rules
+    suggestion: Suggestion
+    focus_areas: list[FocusArea] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+
+def debrief(membership: Membership, application_id: int) -> Debrief:
+    application = access_debrief(membership, application_id)
+    submitted = list(
+        Feedback.objects.filter(interview__application=application, status=FeedbackStatus.SUBMITTED)
+        .select_related("interviewer", "interview__stage", "interview__scorecard_version")
+        .order_by("interview__starts_at", "submitted_at")
+    )
+    evidence = evidence_of(submitted)
+    names = dict(Competency.objects.values_list("slug", "name"))
+    per_card: list[dict[str, list[int]]] = []
+    for item in evidence:
+        scores: dict[str, list[int]] = {}
+        for r in item.ratings:
+            scores.setdefault(r.competency, []).append(r.score)
+        per_card.append(scores)
+    competencies = sorted({c for card in per_card for c in card}, key=lambda c: names.get(c, c))
+    rows = []
+    for slug in competencies:
+        cells = [
+            round(sum(card[slug]) / len(card[slug]), 1) if slug in card else None
+            for card in per_card
+        ]
+        present = [s for card in per_card for s in card.get(slug, [])]
+        rows.append(
+            MatrixRow(
+                competency=slug,
+                name=names.get(slug, slug),
+                scores=cells,
+                average=round(sum(present) / len(present), 2) if present else None,
+                spread=max(present) - min(present) if present else 0,
+            )
+        )
+    counts = Counter(f.recommendation for f in submitted)
+    tally = [(value, label, counts.get(value, 0)) for value, label in Recommendation.choices]
+    serious = _serious_flags()
+    flags = [
+        (flag, f.interviewer.display_name, flag in serious)
+        for f in submitted
+        for flag in f.red_flags
+    ]
+    rated = {c for card in per_card for c in card}
+    coverage = []
+    for check in application.role.skill_checks.select_related("skill__competency", "stage"):
+        competency = check.skill.competency.slug
+        verified_by = sorted(
+            {
+                f.interview.stage.name
+                for f, card in zip(submitted, per_card, strict=True)
+                if competency in card
+            }
+        )
+        coverage.append(
+            {
+                "skill": check.skill.skill,
+                "priority": check.skill.priority,
+                "planned_stage": check.stage.name if check.stage else None,
+                "verified_by": verified_by,
+                "verified": competency in rated,
+            }
+        )
+    rules = effective_rules(application.role)
+    return Debrief(
+        application=application,
+        feedback=submitted,
+        rows=rows,
+        tally=tally,
+        red_flags=flags,
+        coverage=coverage,
+        rules=rules,
+        suggestion=suggest(rules, evidence, application.role.seniority),  # type: ignore[arg-type]
+        focus_areas=focus_areas_for(application),
+        decisions=list(
+            Decision.objects.filter(application=application).select_related("decided_by")
+        ),
+    )
+
+
+def focus_areas_for(application: Application) -> list[FocusArea]:
+    """What earlier interviewers asked the next ones to probe (shown in the interview kit)."""
+    return list(
+        FocusArea.objects.filter(application=application).select_related(
+            "competency", "requested_by"
+        )
+    )

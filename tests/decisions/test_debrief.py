@@ -1,0 +1,178 @@
+"""The debrief aggregates submitted scorecards, explains its suggestion, and records decisions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hireloop.accounts.errors import InvalidInput, PermissionDenied
+from hireloop.accounts.models import AuditEvent, Role
+from hireloop.decisions.models import Decision
+from hireloop.decisions.selectors import debrief, effective_rules, focus_areas_for
+from hireloop.decisions.services import decision_record, focus_area_request, role_rules_update
+from hireloop.hiring.services import application_create, candidate_create, role_create
+from hireloop.interviews.services import feedback_save_draft, feedback_submit, interview_schedule
+
+from ..factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def interviewed(team):
+    """An application whose two interviewers disagree on the first criterion."""
+    recruiter = team.membership(team.recruiter)
+    second = UserFactory(email="two@alpha.test", full_name="Tess Two")
+    MembershipFactory(user=second, workspace=team.workspace, role=Role.INTERVIEWER)
+    role = role_create(
+        membership=recruiter,
+        title="API engineer",
+        seniority="senior",
+        industry="enterprise",
+        hiring_manager=team.hiring_manager,
+    )
+    candidate = candidate_create(membership=recruiter, data={"name": "Gil", "email": "gil@e.test"})
+    application = application_create(
+        membership=recruiter, candidate_id=candidate.pk, role_id=role.pk
+    )
+    interview = interview_schedule(
+        membership=recruiter,
+        application_id=application.pk,
+        starts_at=timezone.now() - timedelta(hours=1),
+        interviewer_ids=[team.interviewer.pk, second.pk],
+    )
+    criteria = interview.scorecard_version.snapshot["criteria"]
+    for user, first_score, recommendation in (
+        (team.interviewer, 2, "no_hire"),
+        (second, 5, "hire"),
+    ):
+        focus = criteria[0]["competency"]
+        ratings = {c["slug"]: first_score if c["competency"] == focus else 4 for c in criteria}
+        feedback_save_draft(
+            membership=team.membership(user),
+            interview_id=interview.pk,
+            data={
+                "ratings": ratings,
+                "recommendation": recommendation,
+                "red_flags": ["Late without notice"] if user == second else [],
+            },
+        )
+        feedback_submit(membership=team.membership(user), interview_id=interview.pk)
+    return {"application": application, "criteria": criteria, "role": role}
+
+
+def test_debrief_side_by_side(team, interviewed):
+    report = debrief(team.membership(team.hiring_manager), interviewed["application"].pk)
+    assert len(report.feedback) == 2
+    first = next(r for r in report.rows if r.competency == interviewed["criteria"][0]["competency"])
+    assert first.scores == [2, 5] and first.spread == 3 and first.disagreement
+    assert dict((v, n) for v, _, n in report.tally) == {
+        "strong_hire": 0,
+        "hire": 1,
+        "no_hire": 1,
+        "strong_no_hire": 0,
+    }
+    assert report.red_flags == [("Late without notice", "Tess Two", False)]
+    assert any(c["verified"] for c in report.coverage)
+    assert any(not c["verified"] for c in report.coverage), "one HR stage cannot verify everything"
+    assert report.suggestion.reasons
+    assert any("disagree" in f.reason for f in report.suggestion.focus_areas)
+
+
+def test_only_the_hiring_manager_and_admins_see_the_debrief(team, interviewed):
+    for user in (team.recruiter, team.interviewer):
+        with pytest.raises(PermissionDenied):
+            debrief(team.membership(user), interviewed["application"].pk)
+    assert debrief(team.membership(team.admin), interviewed["application"].pk)
+
+
+def test_a_serious_red_flag_vetoes(team, interviewed):
+    application = interviewed["application"]
+    interview = application.interviews.get()
+    extra = UserFactory(email="three@alpha.test")
+    MembershipFactory(user=extra, workspace=team.workspace, role=Role.INTERVIEWER)
+    interview.interviewers.add(extra)
+    ratings = {c["slug"]: 5 for c in interviewed["criteria"]}
+    feedback_save_draft(
+        membership=team.membership(extra),
+        interview_id=interview.pk,
+        data={
+            "ratings": ratings,
+            "recommendation": "strong_hire",
+            "red_flags": ["Cheating or malpractice"],
+        },
+    )
+    feedback_submit(membership=team.membership(extra), interview_id=interview.pk)
+    report = debrief(team.membership(team.hiring_manager), application.pk)
+    assert report.suggestion.outcome == "decline"
+    assert any("Cheating or malpractice" in b for b in report.suggestion.blocked_by)
+
+
+def test_rules_are_derived_and_editable(team, interviewed):
+    role = interviewed["role"]
+    rules = effective_rules(role)
+    assert rules.weights["security"] > 1.0, "enterprise weighs security"
+    assert "databases" in rules.required
+    manager = team.membership(team.hiring_manager)
+    role_rules_update(
+        membership=manager, role_id=role.pk, data={"weights": {"security": 2.5}, "proceed_at": 3.5}
+    )
+    role.refresh_from_db()
+    assert effective_rules(role).weights["security"] == 2.5
+    assert effective_rules(role).proceed_at == 3.5
+    with pytest.raises(InvalidInput) as exc:
+        role_rules_update(
+            membership=manager, role_id=role.pk, data={"weights": {"astrology": 1}, "proceed_at": 9}
+        )
+    assert {"weights", "proceed_at"} <= set(exc.value.field_errors)
+    with pytest.raises(PermissionDenied):
+        role_rules_update(membership=team.membership(team.recruiter), role_id=role.pk, data={})
+
+
+def test_recording_a_decision_keeps_the_suggestion_and_is_audited(team, interviewed):
+    manager = team.membership(team.hiring_manager)
+    application = interviewed["application"]
+    with pytest.raises(InvalidInput) as exc:
+        decision_record(
+            membership=manager,
+            application_id=application.pk,
+            outcome="hire_at_level",
+            level="senior",
+            rationale="short",
+        )
+    assert {"level", "rationale"} <= set(exc.value.field_errors)
+    decision = decision_record(
+        membership=manager,
+        application_id=application.pk,
+        outcome="hire_at_level",
+        level="mid",
+        rationale="Strong API design, but system design at mid level today.",
+    )
+    assert decision.suggestion["outcome"] in ("proceed", "decline")
+    assert Decision.objects.filter(application=application).count() == 1
+    assert AuditEvent.objects.filter(verb="decision.record", object_id=str(decision.pk)).exists()
+    with pytest.raises(PermissionDenied):
+        decision_record(
+            membership=team.membership(team.recruiter),
+            application_id=application.pk,
+            outcome="no_hire",
+            rationale="Not for this team right now.",
+        )
+
+
+def test_focus_areas_reach_the_next_interviewer(team, interviewed):
+    application = interviewed["application"]
+    focus_area_request(
+        membership=team.membership(team.interviewer),
+        application_id=application.pk,
+        competency="system-design",
+        reason="Probe partitioning trade-offs",
+    )
+    assert [f.competency.slug for f in focus_areas_for(application)] == ["system-design"]
+    with pytest.raises(PermissionDenied):
+        focus_area_request(
+            membership=team.membership(team.recruiter),
+            application_id=application.pk,
+            competency="security",
+            reason="x",
+        )
