@@ -8,10 +8,14 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from hireloop.api.app import api
+from hireloop.decisions.models import Decision, FocusArea
 from hireloop.hiring.models import Application, Candidate, Role
 from hireloop.hiring.services import application_create, candidate_create, role_create
+from hireloop.interviews.models import Feedback, Interview
+from hireloop.interviews.services import feedback_save_draft, interview_schedule
 from hireloop.library.models import Question, Scorecard
 from hireloop.library.services import question_copy, scorecard_copy
 
@@ -39,8 +43,15 @@ UNSCOPED_PAGES = {
     "competency-detail",
     "healthz",
     "readyz",
+    "roles",
+    "role-new",
+    "candidates",
+    "candidate-new",
+    "applications",
 }
 UNSCOPED_API = {
+    "/api/v1/interviews",
+    "/api/v1/scorecards/owed",
     "/api/v1/roles",
     "/api/v1/candidates",
     "/api/v1/applications",
@@ -94,7 +105,19 @@ def theirs(other_team):
     application = application_create(
         membership=recruiter, candidate_id=candidate.pk, role_id=role.pk
     )
+    interview = interview_schedule(
+        membership=recruiter,
+        application_id=application.pk,
+        starts_at=timezone.now(),
+        interviewer_ids=[other_team.interviewer.pk],
+    )
+    feedback_save_draft(
+        membership=other_team.membership(other_team.interviewer),
+        interview_id=interview.pk,
+        data={"notes": SECRET},
+    )
     return {
+        "interview": interview,
         "question": question,
         "scorecard": scorecard,
         "role": role,
@@ -120,6 +143,29 @@ def _scoped_pages(b):
             ("get", f"/library/scorecards/{s}/edit/"),
             ("post", f"/library/scorecards/{s}/edit/"),
         ],
+        **_scoped_hiring_pages(b),
+    }
+
+
+def _scoped_hiring_pages(b):
+    r, st, c, a = b["role"].pk, b["stage"].pk, b["candidate"].pk, b["application"].pk
+    return {
+        "role-board": [("get", f"/roles/{r}/")],
+        "role-plan": [("get", f"/roles/{r}/plan/")],
+        "role-update": [("post", f"/roles/{r}/settings/")],
+        "plan-stage-add": [("post", f"/roles/{r}/stages/")],
+        "plan-stage-update": [("post", f"/stages/{st}/")],
+        "plan-stage-move": [("post", f"/stages/{st}/move/")],
+        "plan-stage-remove": [("post", f"/stages/{st}/remove/")],
+        "candidate-detail": [("get", f"/candidates/{c}/")],
+        "candidate-edit": [
+            ("get", f"/candidates/{c}/edit/"),
+            ("post", f"/candidates/{c}/edit/"),
+        ],
+        "candidate-resume": [("post", f"/candidates/{c}/resume/")],
+        "candidate-apply": [("post", f"/candidates/{c}/apply/")],
+        "application-detail": [("get", f"/applications/{a}/")],
+        "application-move": [("post", f"/applications/{a}/move/")],
     }
 
 
@@ -138,6 +184,39 @@ def _scoped_api(b):
         ],
         "/api/v1/library/scorecards/{scorecard_id}/copy": [("post", f"{base}/scorecards/{s}/copy")],
         **_scoped_hiring_api(b),
+        **_scoped_interview_api(b),
+    }
+
+
+def _scoped_interview_api(b):
+    i, a, r = b["interview"].pk, b["application"].pk, b["role"].pk
+    base = f"/api/v1/interviews/{i}"
+    return {
+        "/api/v1/interviews/{interview_id}": [("get", base)],
+        "/api/v1/interviews/{interview_id}/reschedule": [("post", f"{base}/reschedule")],
+        "/api/v1/interviews/{interview_id}/cancel": [("post", f"{base}/cancel")],
+        "/api/v1/interviews/{interview_id}/invite.ics": [("get", f"{base}/invite.ics")],
+        "/api/v1/interviews/{interview_id}/scorecard": [
+            ("get", f"{base}/scorecard"),
+            ("put", f"{base}/scorecard"),
+        ],
+        "/api/v1/interviews/{interview_id}/scorecard/submit": [
+            ("post", f"{base}/scorecard/submit")
+        ],
+        "/api/v1/interviews/{interview_id}/scorecard/amend": [("post", f"{base}/scorecard/amend")],
+        "/api/v1/applications/{application_id}/scorecards": [
+            ("get", f"/api/v1/applications/{a}/scorecards")
+        ],
+        "/api/v1/applications/{application_id}/debrief": [
+            ("get", f"/api/v1/applications/{a}/debrief")
+        ],
+        "/api/v1/applications/{application_id}/decisions": [
+            ("post", f"/api/v1/applications/{a}/decisions")
+        ],
+        "/api/v1/applications/{application_id}/focus-areas": [
+            ("post", f"/api/v1/applications/{a}/focus-areas")
+        ],
+        "/api/v1/roles/{role_id}/rules": [("put", f"/api/v1/roles/{r}/rules")],
     }
 
 
@@ -183,6 +262,14 @@ def _payload() -> dict:
         "offset": 1,
         "minutes": 30,
         "scorecard_id": builtin,
+        "reason": "skills",  # valid both as a rejection reason and as free text
+        "starts_at": "2030-01-01T10:00:00Z",
+        "outcome": "no_hire",
+        "rationale": "hijacked rationale",
+        "competency": "security",
+        "interviewer_ids": [1],
+        "recommendation": "hire",
+        "notes": "hijacked",
     }
 
 
@@ -197,6 +284,10 @@ def _state(b) -> tuple:
         Candidate.objects.get(pk=b["candidate"].pk).name,
         Application.objects.get(pk=b["application"].pk).version,
         b["role"].stages.count(),
+        Interview.objects.get(pk=b["interview"].pk).sequence,
+        Decision.objects.count(),
+        FocusArea.objects.count(),
+        Feedback.objects.get(interview=b["interview"]).notes,
     )
 
 

@@ -196,8 +196,10 @@ def test_interviewers_cannot_move_or_see_unrelated_applications(team):
     with pytest.raises(NotFound):  # being in the pool is not interviewing this candidate
         access_application(interviewer, application.pk)
     interview_schedule(
-        membership=team.membership(team.recruiter), application_id=application.pk,
-        starts_at=timezone.now(), interviewer_ids=[team.interviewer.pk],
+        membership=team.membership(team.recruiter),
+        application_id=application.pk,
+        starts_at=timezone.now(),
+        interviewer_ids=[team.interviewer.pk],
     )
     assert access_application(interviewer, application.pk) == application
     with pytest.raises(PermissionDenied):

@@ -74,3 +74,11 @@ def login_throttle_remaining(email: str, ip: str | None) -> int:
             oldest_counted = times[-1]
             wait = max(wait, int((oldest_counted + window - timezone.now()).total_seconds()) + 1)
     return wait
+
+
+def workspace_members(workspace_id: int, *, roles: tuple[str, ...] = ()) -> QuerySet[Membership]:
+    """The members of a workspace (optionally only some roles), with their users, by name."""
+    qs = Membership.objects.filter(workspace_id=workspace_id).select_related("user")
+    if roles:
+        qs = qs.filter(role__in=roles)
+    return qs.order_by("user__full_name", "user__email")

@@ -6,6 +6,7 @@ from . import errors
 from .auth import TokenAuth, WorkspaceSessionAuth
 from .renderers import ORJSONRenderer
 from .routers.hiring import router as hiring_router
+from .routers.interviews import router as interviews_router
 from .routers.library import router as library_router
 
 api = NinjaAPI(
@@ -23,3 +24,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/library", library_router)
 api.add_router("/", hiring_router)
+api.add_router("/", interviews_router)

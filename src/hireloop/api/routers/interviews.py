@@ -1,0 +1,283 @@
+"""/api/v1/interviews and scorecards; /api/v1/applications/{id}/debrief and decisions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Status
+
+from hireloop.accounts.errors import NotFound
+from hireloop.accounts.models import Membership, User
+from hireloop.decisions import selectors as decision_selectors
+from hireloop.decisions import services as decision_services
+from hireloop.hiring.selectors import access_application, access_role
+from hireloop.interviews import selectors, services
+from hireloop.interviews.models import Feedback, Interview
+from hireloop.lib.ics import render
+
+from ..errors import ErrorOut
+from ..schemas import decisions as ds
+from ..schemas import interviews as s
+
+router = Router(tags=["interviews"])
+ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.api_membership  # type: ignore[attr-defined,no-any-return]
+
+
+def _person(user: User) -> dict[str, Any]:
+    return {"id": user.pk, "name": user.display_name, "email": user.email}
+
+
+def _interview_out(i: Interview) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "application_id": i.application_id,
+        "candidate": i.application.candidate.name,
+        "role": i.application.role.title,
+        "stage": i.stage.name,
+        "starts_at": i.starts_at,
+        "minutes": i.minutes,
+        "location": i.location,
+        "status": i.status,
+        "sequence": i.sequence,
+        "scorecard_id": i.scorecard_version.scorecard_id,
+        "scorecard_version": i.scorecard_version.number,
+        "interviewers": [_person(u) for u in i.interviewers.all()],
+    }
+
+
+def _fresh(membership: Membership, interview_id: int) -> dict[str, Any]:
+    return _interview_out(selectors.access_interview(membership, interview_id))
+
+
+def _scorecard_out(f: Feedback) -> dict[str, Any]:
+    return {
+        "id": f.pk,
+        "interview_id": f.interview_id,
+        "interviewer": _person(f.interviewer),
+        "stage": f.interview.stage.name,
+        "status": f.status,
+        "ratings": f.ratings,
+        "signals": f.signals,
+        "red_flags": f.red_flags,
+        "notes": f.notes,
+        "recommendation": f.recommendation,
+        "submitted_at": f.submitted_at,
+        "revision": f.revision,
+        "questions": [
+            {
+                "question_id": q.question_id,
+                "prompt": q.prompt,
+                "notes": q.notes,
+                "score": q.score,
+                "skipped": q.skipped,
+            }
+            for q in f.questions.all()
+        ],
+    }
+
+
+@router.get("/interviews", response={200: list[s.InterviewOut], **ERRORS})
+def list_interviews(request: HttpRequest, application: int | None = None) -> Any:
+    """Your upcoming interviews, or every visible interview of one application."""
+    membership = _membership(request)
+    if application is None:
+        interviews = selectors.upcoming_for(membership)
+    else:
+        interviews = selectors.application_interviews(
+            membership, access_application(membership, application)
+        )
+    return [_fresh(membership, i.pk) for i in interviews]
+
+
+@router.post("/interviews", response={201: s.InterviewOut, **ERRORS})
+def schedule(request: HttpRequest, payload: s.InterviewIn) -> Any:
+    membership = _membership(request)
+    interview = services.interview_schedule(membership=membership, **payload.dict())
+    return Status(201, _fresh(membership, interview.pk))
+
+
+@router.get("/interviews/{int:interview_id}", response={200: s.InterviewOut, **ERRORS})
+def get_interview(request: HttpRequest, interview_id: int) -> Any:
+    return _fresh(_membership(request), interview_id)
+
+
+@router.post("/interviews/{int:interview_id}/reschedule", response={200: s.InterviewOut, **ERRORS})
+def reschedule(request: HttpRequest, interview_id: int, payload: s.RescheduleIn) -> Any:
+    membership = _membership(request)
+    services.interview_reschedule(
+        membership=membership, interview_id=interview_id, **payload.dict()
+    )
+    return _fresh(membership, interview_id)
+
+
+@router.post("/interviews/{int:interview_id}/cancel", response={200: s.InterviewOut, **ERRORS})
+def cancel(request: HttpRequest, interview_id: int, payload: s.CancelIn) -> Any:
+    membership = _membership(request)
+    services.interview_cancel(
+        membership=membership, interview_id=interview_id, reason=payload.reason
+    )
+    return _fresh(membership, interview_id)
+
+
+@router.get(
+    "/interviews/{int:interview_id}/invite.ics",
+    response={200: None, **ERRORS},
+    openapi_extra={"responses": {200: {"content": {"text/calendar": {}}}}},
+)
+def invite(request: HttpRequest, interview_id: int) -> Any:
+    interview = selectors.access_interview(_membership(request), interview_id)
+    response = HttpResponse(render(selectors.invite_for(interview)), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="interview-{interview.pk}.ics"'
+    return response
+
+
+@router.get("/interviews/{int:interview_id}/scorecard", response={200: s.ScorecardOut, **ERRORS})
+def get_own_scorecard(request: HttpRequest, interview_id: int) -> Any:
+    membership = _membership(request)
+    interview = selectors.access_interview(membership, interview_id, take_part=True)
+    feedback = selectors.own_feedback(membership, interview)
+    if feedback is None:
+        raise NotFound("You have not started this scorecard yet.")
+    return _scorecard_out(feedback)
+
+
+@router.put("/interviews/{int:interview_id}/scorecard", response={200: s.ScorecardOut, **ERRORS})
+def save_draft(request: HttpRequest, interview_id: int, payload: s.ScorecardIn) -> Any:
+    feedback = services.feedback_save_draft(
+        membership=_membership(request), interview_id=interview_id, data=payload.model_dump()
+    )
+    return _scorecard_out(feedback)
+
+
+@router.post(
+    "/interviews/{int:interview_id}/scorecard/submit", response={200: s.ScorecardOut, **ERRORS}
+)
+def submit(request: HttpRequest, interview_id: int) -> Any:
+    feedback = services.feedback_submit(membership=_membership(request), interview_id=interview_id)
+    return _scorecard_out(feedback)
+
+
+@router.post(
+    "/interviews/{int:interview_id}/scorecard/amend", response={200: s.ScorecardOut, **ERRORS}
+)
+def amend(request: HttpRequest, interview_id: int, payload: s.AmendIn) -> Any:
+    data = payload.model_dump(exclude={"reason"}, exclude_unset=True)
+    feedback = services.feedback_amend(
+        membership=_membership(request),
+        interview_id=interview_id,
+        data=data,
+        reason=payload.reason,
+    )
+    return _scorecard_out(feedback)
+
+
+@router.get(
+    "/applications/{int:application_id}/scorecards",
+    response={200: s.VisibleScorecardsOut, **ERRORS},
+)
+def application_scorecards(request: HttpRequest, application_id: int) -> Any:
+    membership = _membership(request)
+    application = access_application(membership, application_id)
+    return {
+        "scorecards": [
+            _scorecard_out(f) for f in selectors.visible_feedback(membership, application)
+        ],
+        "hidden": selectors.hidden_count(membership, application),
+    }
+
+
+@router.get("/scorecards/owed", response={200: list[s.OwedOut], **ERRORS})
+def owed(request: HttpRequest, everyone: bool = False) -> Any:
+    """Scorecards still owed for interviews that have ended (yours, or everyone's)."""
+    return [
+        {
+            "interview_id": o.interview.pk,
+            "candidate": o.interview.application.candidate.name,
+            "stage": o.interview.stage.name,
+            "interviewer": _person(o.interviewer),
+            "ended_at": o.ended_at,
+        }
+        for o in selectors.owed_scorecards(_membership(request), everyone=everyone)
+    ]
+
+
+@router.get("/applications/{int:application_id}/debrief", response={200: ds.DebriefOut, **ERRORS})
+def get_debrief(request: HttpRequest, application_id: int) -> Any:
+    report = decision_selectors.debrief(_membership(request), application_id)
+    suggestion = asdict(report.suggestion)
+    return {
+        "application_id": report.application.pk,
+        "interviewers": [f.interviewer.display_name for f in report.feedback],
+        "matrix": [{**vars(row), "disagreement": row.disagreement} for row in report.rows],
+        "tally": [
+            {"recommendation": v, "label": label, "count": n} for v, label, n in report.tally
+        ],
+        "red_flags": [
+            {"flag": flag, "interviewer": who, "serious": serious}
+            for flag, who, serious in report.red_flags
+        ],
+        "coverage": report.coverage,
+        "rules": asdict(report.rules),
+        "suggestion": suggestion,
+        "focus_areas": [
+            {"competency": f.competency.slug, "reason": f.reason} for f in report.focus_areas
+        ],
+        "decisions": [
+            {
+                "id": d.pk,
+                "outcome": d.outcome,
+                "level": d.level,
+                "rationale": d.rationale,
+                "decided_by": d.decided_by.display_name if d.decided_by else None,
+                "at": d.at,
+                "suggestion": d.suggestion,
+            }
+            for d in report.decisions
+        ],
+    }
+
+
+@router.post(
+    "/applications/{int:application_id}/decisions", response={201: ds.DecisionOut, **ERRORS}
+)
+def record_decision(request: HttpRequest, application_id: int, payload: ds.DecisionIn) -> Any:
+    d = decision_services.decision_record(
+        membership=_membership(request), application_id=application_id, **payload.dict()
+    )
+    return Status(
+        201,
+        {
+            "id": d.pk,
+            "outcome": d.outcome,
+            "level": d.level,
+            "rationale": d.rationale,
+            "decided_by": d.decided_by.display_name if d.decided_by else None,
+            "at": d.at,
+            "suggestion": d.suggestion,
+        },
+    )
+
+
+@router.post(
+    "/applications/{int:application_id}/focus-areas", response={201: ds.FocusAreaOut, **ERRORS}
+)
+def request_focus_area(request: HttpRequest, application_id: int, payload: ds.FocusAreaIn) -> Any:
+    area = decision_services.focus_area_request(
+        membership=_membership(request), application_id=application_id, **payload.dict()
+    )
+    return Status(201, {"competency": area.competency.slug, "reason": area.reason})
+
+
+@router.put("/roles/{int:role_id}/rules", response={200: dict[str, Any], **ERRORS})
+def update_rules(request: HttpRequest, role_id: int, payload: ds.RulesIn) -> Any:
+    membership = _membership(request)
+    decision_services.role_rules_update(
+        membership=membership, role_id=role_id, data=payload.model_dump()
+    )
+    return asdict(decision_selectors.effective_rules(access_role(membership, role_id)))

@@ -1,0 +1,108 @@
+"""Shapes of the interviews, scorecards and debrief API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+Recommendation = Literal["strong_hire", "hire", "no_hire", "strong_no_hire"]
+
+
+class InterviewIn(Schema):
+    application_id: int
+    starts_at: datetime
+    interviewer_ids: list[int] = Field(..., min_length=1, max_length=10)
+    minutes: int | None = Field(None, ge=5, le=480)
+    location: str = Field("", max_length=300)
+    stage_id: int | None = None
+
+
+class RescheduleIn(Schema):
+    starts_at: datetime
+    reason: str = Field("", max_length=300)
+    minutes: int | None = Field(None, ge=5, le=480)
+    location: str | None = Field(None, max_length=300)
+    interviewer_ids: list[int] | None = Field(None, min_length=1, max_length=10)
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+
+
+class InterviewOut(Schema):
+    id: int
+    application_id: int
+    candidate: str
+    role: str
+    stage: str
+    starts_at: datetime
+    minutes: int
+    location: str
+    status: str
+    sequence: int
+    scorecard_id: int
+    scorecard_version: int
+    interviewers: list[PersonOut]
+
+
+class QuestionNoteIO(Schema):
+    question_id: int | None = None
+    prompt: str = Field("", max_length=4000)
+    notes: str = Field("", max_length=20_000)
+    score: int | None = Field(None, ge=1, le=5)
+    skipped: bool = False
+
+
+class SignalsIO(Schema):
+    strong: list[str] = []
+    weak: list[str] = []
+
+
+class ScorecardIn(Schema):
+    ratings: dict[str, int | None] = {}
+    signals: dict[str, SignalsIO] = {}
+    red_flags: list[str] = Field(default_factory=list, max_length=50)
+    notes: str = Field("", max_length=20_000)
+    recommendation: Recommendation | Literal[""] = ""
+    questions: list[QuestionNoteIO] | None = Field(None, max_length=60)
+
+
+class AmendIn(ScorecardIn):
+    reason: str = Field(..., min_length=5, max_length=500)
+
+
+class ScorecardOut(Schema):
+    id: int
+    interview_id: int
+    interviewer: PersonOut
+    stage: str
+    status: str
+    ratings: dict[str, int]
+    signals: dict[str, Any]
+    red_flags: list[str]
+    notes: str
+    recommendation: str
+    submitted_at: datetime | None
+    revision: int
+    questions: list[QuestionNoteIO]
+
+
+class VisibleScorecardsOut(Schema):
+    scorecards: list[ScorecardOut]
+    hidden: int = Field(..., description="submitted scorecards you may not read yet")
+
+
+class OwedOut(Schema):
+    interview_id: int
+    candidate: str
+    stage: str
+    interviewer: PersonOut
+    ended_at: datetime
