@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -22,8 +23,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -45,10 +46,9 @@ Kind = Literal["ceiling", "api", "page"]
 # Minimum share of the ceiling's requests/s, per kind of endpoint.
 MIN_SHARE: dict[Kind, float] = {"api": 0.20, "page": 0.15}
 MAX_P99_MS = 100.0
-# Above this CPU use by other processes just before the run, the results are flagged.
-MAX_IDLE_BUSY = 0.15
-# Above this change of the ceiling between the start and the end, the shares are flagged.
-MAX_CEILING_DRIFT = 0.15
+# Above this share of the CPUs used by other processes during a measurement, it is flagged.
+MAX_OTHERS_CPU = 0.10
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 TOKEN_SNIPPET = f"""
 from hireloop.accounts.models import User, Workspace
@@ -94,6 +94,7 @@ class Result:
     share_of_ceiling: float
     min_share: float | None
     passed: bool | None  # None for the ceiling itself
+    others_cpu_share: float  # of all CPUs, used by processes outside the benchmark meanwhile
 
 
 # --- command line -------------------------------------------------------------------------
@@ -239,8 +240,8 @@ def database_label(database_url: str | None) -> str:
 
 
 @contextmanager
-def running_server(cli: Path, env: dict[str, str], port: int, log: Path) -> Iterator[None]:
-    """``hireloop serve`` in its own process group, stopped with the whole group."""
+def running_server(cli: Path, env: dict[str, str], port: int, log: Path) -> Iterator[int]:
+    """``hireloop serve`` in its own process group (yielded), stopped with the whole group."""
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [str(cli), "serve", "--host", HOST, "--port", str(port)],
@@ -252,7 +253,7 @@ def running_server(cli: Path, env: dict[str, str], port: int, log: Path) -> Iter
         )
     try:
         wait_until_serving(proc, port, log)
-        yield
+        yield proc.pid
     finally:
         stop_group(proc)
 
@@ -288,6 +289,66 @@ def stop_group(proc: subprocess.Popen[bytes]) -> None:
 
 def tail(path: Path, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+# --- CPU accounting (Linux /proc), to tell when other processes skew a measurement --------
+
+
+def machine_cpu() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine since boot."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = ticks[3] + ticks[4]  # idle, iowait; steal counts as busy: another tenant's work
+    return (sum(ticks) - idle) / CLOCK_TICKS, sum(ticks) / CLOCK_TICKS
+
+
+def process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def children_cpu() -> float:
+    """CPU seconds of our finished child processes (wrk)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def group_pids(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(ProcessLookupError):
+                if os.getpgid(int(entry.name)) == pgid:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def backend_pids(database_url: str) -> list[int]:
+    """PostgreSQL server processes working for the benchmark database (when it is local)."""
+    import psycopg
+
+    with psycopg.connect(database_url, connect_timeout=5) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def others_cpu_share(pids: list[int], before: tuple[float, float, float]) -> float:
+    """Share of all CPUs used since ``before`` by processes other than ``pids`` and our children."""
+    busy, total = machine_cpu()
+    ours = sum(map(process_cpu, pids)) + children_cpu()
+    busy_before, total_before, ours_before = before
+    if total <= total_before:
+        return 0.0
+    return max(0.0, (busy - busy_before) - (ours - ours_before)) / (total - total_before)
+
+
+def cpu_snapshot(pids: list[int]) -> tuple[float, float, float]:
+    return (*machine_cpu(), sum(map(process_cpu, pids)) + children_cpu())
 
 
 # --- HTTP: sign-in and checks -------------------------------------------------------------
@@ -404,7 +465,7 @@ def parse_wrk(output: str) -> WrkRun:
 # --- judging and reporting ----------------------------------------------------------------
 
 
-def judge(endpoint: Endpoint, run: WrkRun, ceiling_rps: float) -> Result:
+def judge(endpoint: Endpoint, run: WrkRun, others: float, ceiling_rps: float) -> Result:
     share = run.requests_per_s / ceiling_rps if ceiling_rps else 0.0
     min_share = MIN_SHARE.get(endpoint.kind)
     passed = None
@@ -428,13 +489,14 @@ def judge(endpoint: Endpoint, run: WrkRun, ceiling_rps: float) -> Result:
         share_of_ceiling=share,
         min_share=min_share,
         passed=passed,
+        others_cpu_share=others,
     )
 
 
 def print_table(results: list[Result]) -> None:
     header = (
         f"{'endpoint':<14} {'path':<50} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'ceiling':>8} {'target':>16} {'errors':>6}  result"
+        f"{'ceiling':>8} {'target':>16} {'errors':>6} {'others':>6}  result"
     )
     print(header)
     print("-" * len(header))
@@ -444,7 +506,7 @@ def print_table(results: list[Result]) -> None:
         print(
             f"{r.name:<14} {r.path:<50} {r.requests_per_s:>8.0f} {r.p50_ms:>7.2f} "
             f"{r.p99_ms:>7.2f} {r.share_of_ceiling:>8.1%} {target:>16} "
-            f"{r.non_2xx_3xx + r.socket_errors:>6}  {verdict}"
+            f"{r.non_2xx_3xx + r.socket_errors:>6} {r.others_cpu_share:>6.0%}  {verdict}"
         )
 
 
@@ -480,7 +542,9 @@ def endpoints(question_id: int) -> list[Endpoint]:
     ]
 
 
-def benchmark(args: argparse.Namespace, wrk: str, port: int, token: str) -> list[Result]:
+def benchmark(
+    args: argparse.Namespace, wrk: str, port: int, token: str, our_pids: Callable[[], list[int]]
+) -> list[Result]:
     auth: dict[Kind, dict[str, str]] = {
         "ceiling": {},
         "api": {"Authorization": f"Bearer {token}"},
@@ -489,62 +553,35 @@ def benchmark(args: argparse.Namespace, wrk: str, port: int, token: str) -> list
     targets = endpoints(first_question_id(port, auth["api"]))
     for endpoint in targets:
         check_ok(port, endpoint, auth[endpoint.kind])
-    runs: list[tuple[Endpoint, WrkRun]] = []
+    runs: list[tuple[Endpoint, WrkRun, float]] = []
     for endpoint in targets:
         print(f"  {endpoint.name:<14} GET {endpoint.path}", flush=True)
         headers = auth[endpoint.kind]
         if args.warmup:
             run_wrk(wrk, args, port, endpoint.path, headers, args.warmup)
-        runs.append((endpoint, run_wrk(wrk, args, port, endpoint.path, headers, args.duration)))
+        pids = our_pids()
+        before = cpu_snapshot(pids)
+        run = run_wrk(wrk, args, port, endpoint.path, headers, args.duration)
+        runs.append((endpoint, run, others_cpu_share(pids, before)))
         check_ok(port, endpoint, headers)  # still answering 200 after the load
-    ceilings = [run.requests_per_s for endpoint, run in runs if endpoint.kind == "ceiling"]
+    ceilings = [run.requests_per_s for endpoint, run, _ in runs if endpoint.kind == "ceiling"]
     ceiling_rps = sum(ceilings) / len(ceilings)
-    return [judge(endpoint, run, ceiling_rps) for endpoint, run in runs]
+    return [judge(endpoint, run, others, ceiling_rps) for endpoint, run, others in runs]
 
 
-def cpu_busy_share(seconds: float = 2.0) -> float | None:
-    """The share of all CPUs in use over ``seconds``, from /proc/stat; None where there is none."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
-
-    try:
-        total_before, idle_before = sample()
-        time.sleep(seconds)
-        total_after, idle_after = sample()
-    except OSError:
-        return None
-    total = total_after - total_before
-    return 1 - (idle_after - idle_before) / total if total else None
-
-
-def busy_warning() -> str:
-    """A warning when other processes already use the CPUs: the figures would be skewed."""
-    busy = cpu_busy_share()
-    if busy is None or busy <= MAX_IDLE_BUSY:
+def noise_warning(results: list[Result]) -> str:
+    noisy = [r for r in results if r.others_cpu_share > MAX_OTHERS_CPU]
+    if not noisy:
         return ""
+    worst = max(noisy, key=lambda r: r.others_cpu_share)
     return (
-        f"WARNING: the CPUs were {busy:.0%} busy before the benchmark started: other processes "
-        "compete with the server, so these figures are not reliable."
-    )
-
-
-def drift_warning(results: list[Result]) -> str:
-    ceilings = [r.requests_per_s for r in results if r.kind == "ceiling"]
-    drift = (max(ceilings) - min(ceilings)) / max(ceilings)
-    if drift <= MAX_CEILING_DRIFT:
-        return ""
-    return (
-        f"WARNING: the ceiling moved by {drift:.0%} between the start and the end of the run: "
-        "something else used the CPUs, so the shares are not reliable."
+        f"WARNING: other processes used more than {MAX_OTHERS_CPU:.0%} of the CPUs during "
+        f"{len(noisy)} measurement(s) (worst: {worst.others_cpu_share:.0%} during "
+        f"'{worst.name}'), so the figures are skewed: re-run on an idle machine."
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    warning = busy_warning()
-    if warning:
-        print(warning, flush=True)
     wrk = ensure_wrk(args.install)
     cli = hireloop_cli()
     port = args.port or free_port()
@@ -559,24 +596,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"Preparing a fresh {args.db} database in {data_dir}", flush=True)
         token = prepare_data(cli, env)
         print(f"Serving on http://{HOST}:{port}/ (hireloop serve)", flush=True)
-        stack.enter_context(running_server(cli, env, port, data_dir / "server.log"))
+        server = stack.enter_context(running_server(cli, env, port, data_dir / "server.log"))
+
+        def our_pids() -> list[int]:
+            database = backend_pids(database_url) if database_url else []
+            return [os.getpid(), *group_pids(server), *database]
+
         print(
             f"Load: wrk -t{args.threads} -c{args.connections}, {args.warmup}s warm-up + "
             f"{args.duration}s per endpoint",
             flush=True,
         )
-        results = benchmark(args, wrk, port, token)
-    warnings = [w for w in (warning, drift_warning(results)) if w]
-    report(args, database, results, warnings)
+        results = benchmark(args, wrk, port, token, our_pids)
+    report(args, database, results, noise_warning(results))
     return 1 if args.strict and any(r.passed is False for r in results) else 0
 
 
-def report(
-    args: argparse.Namespace, database: str, results: list[Result], warnings: list[str]
-) -> None:
+def report(args: argparse.Namespace, database: str, results: list[Result], warning: str) -> None:
     cpus = os.cpu_count() or 1
     print()
-    for warning in warnings:
+    if warning:
         print(warning)
     print(f"Database: {database}")
     print(
@@ -599,7 +638,7 @@ def report(
             "connections": args.connections,
             "threads": args.threads,
             "max_p99_ms": MAX_P99_MS,
-            "warnings": warnings,
+            "warning": warning or None,
             "results": [asdict(r) for r in results],
         }
         args.json.write_text(json.dumps(document, indent=2) + "\n")

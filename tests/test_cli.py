@@ -126,3 +126,29 @@ def test_serve_collects_static_files_only_when_they_changed(settings, tmp_path, 
     (tmp_path / ".collected").write_text("stale")
     cli._collect_static()
     assert len(calls) == 2
+
+
+def test_demo_fills_every_page_and_scales(db):
+    from hireloop.accounts.models import Membership
+    from hireloop.decisions.models import Decision
+    from hireloop.hiring.models import Application
+    from hireloop.interviews.models import Feedback
+    from hireloop.interviews.selectors import owed_scorecards
+
+    out = io.StringIO()
+    call_command("demo", "--scale", "8", stdout=out)
+    acme = Application.objects.filter(workspace__slug="acme")
+    assert set(acme.values_list("status", flat=True)) == {
+        "active",
+        "on_hold",
+        "rejected",
+        "withdrawn",
+        "hired",
+    }
+    assert acme.values("stage__position").distinct().count() >= 5, "candidates at every stage"
+    assert Feedback.objects.filter(status="submitted").exists() and Decision.objects.exists()
+    recruiter = Membership.objects.get(user__email="recruiter@acme.test")
+    assert owed_scorecards(recruiter, everyone=True), "an overdue scorecard to chase"
+    assert Application.objects.filter(workspace__slug="bigco").count() == 8
+    call_command("demo", "--scale", "8", stdout=out)
+    assert Application.objects.filter(workspace__slug="bigco").count() == 8

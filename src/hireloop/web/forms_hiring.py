@@ -134,7 +134,7 @@ class StageEditForm(DomainErrorsMixin, forms.Form):
         required=False,
         label="Interviewer pool",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Interviewers in the pool see this role and its candidates.",
+        help_text="People in the pool see this role and can be booked for its interviews.",
     )
 
     aliases = {"scorecard_id": "scorecard", "scorecard_version": "scorecard"}

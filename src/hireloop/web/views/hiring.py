@@ -144,6 +144,8 @@ def role_new(request: HttpRequest, membership: Membership) -> HttpResponse:
         for m in workspace_members(
             membership.workspace_id, roles=(MemberRole.HIRING_MANAGER, MemberRole.ADMIN)
         )
+        # A hiring manager opens roles they manage themselves (others' would be invisible).
+        if membership.role != MemberRole.HIRING_MANAGER or m.user_id == membership.user_id
     }
     options: dict[str, Any] = {
         "industries": _industry_choices(),

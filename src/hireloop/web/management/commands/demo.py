@@ -1,38 +1,45 @@
-"""``demo``: a demo workspace with one user per role; safe to run again. Prints the logins."""
+"""``demo [--scale N]``: the demo workspace (safe to run again), printing one login per role;
+with ``--scale N`` also a large workspace with N candidates for measuring speed."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hireloop.accounts.models import Role, User, Workspace
-from hireloop.accounts.services import membership_set, user_create, workspace_create
-
-DEMO_WORKSPACE = ("Acme Backend Hiring", "acme")
-DEMO_PASSWORD = "hireloop-demo"  # noqa: S105 - printed to the operator; local demo only
-DEMO_USERS = [
-    ("admin@acme.test", "Ada Admin", Role.ADMIN),
-    ("recruiter@acme.test", "Rae Recruiter", Role.RECRUITER),
-    ("manager@acme.test", "Hal Manager", Role.HIRING_MANAGER),
-    ("interviewer@acme.test", "Ian Interviewer", Role.INTERVIEWER),
-]
+from hireloop.web.demo import PASSWORD, PEOPLE, build_demo, build_scale
 
 
 class Command(BaseCommand):
     help = "Create (or refresh) the demo workspace and print its logins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also build the 'bigco' workspace with N candidates (e.g. 2000)",
+        )
+
     def handle(self, *args: Any, **opts: Any) -> None:
-        with transaction.atomic():
-            workspace = Workspace.objects.filter(slug=DEMO_WORKSPACE[1]).first()
-            if workspace is None:
-                workspace = workspace_create(name=DEMO_WORKSPACE[0], slug=DEMO_WORKSPACE[1])
-            for email, name, role in DEMO_USERS:
-                user = User.objects.filter(email=email).first()
-                if user is None:
-                    user = user_create(email=email, password=DEMO_PASSWORD, full_name=name)
-                membership_set(workspace=workspace, user=user, role=role, actor=None)
-        self.stdout.write(f"Demo workspace '{workspace.name}' is ready. Sign in with:")
-        for email, _, role in DEMO_USERS:
-            self.stdout.write(f"  {role.label:<15} {email:<24} password: {DEMO_PASSWORD}")
+        if opts["scale"] < 0 or opts["scale"] > 100_000:
+            raise CommandError("--scale must be between 0 and 100000")
+        started = time.monotonic()
+        workspace, created = build_demo()
+        state = "created" if created else "already there"
+        self.stdout.write(f"Demo workspace '{workspace.name}' {state}. Sign in with:")
+        shown = set()
+        for email, _, role in PEOPLE:
+            if role in shown:
+                continue
+            shown.add(role)
+            self.stdout.write(f"  {role.label:<15} {email:<24} password: {PASSWORD}")
+        if opts["scale"]:
+            big, created = build_scale(opts["scale"])
+            state = "created" if created else "already there"
+            self.stdout.write(
+                f"Workspace '{big.name}' with {big.candidates.count()} candidates {state} "
+                f"(same people at @bigco.test, same password) in {time.monotonic() - started:.0f}s."
+            )
