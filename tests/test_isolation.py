@@ -43,6 +43,7 @@ UNSCOPED_PAGES = {
     "competency-detail",
     "healthz",
     "readyz",
+    "candidate-prep",  # reached by a signed link, not by workspace membership
     "roles",
     "role-new",
     "candidates",
@@ -237,6 +238,9 @@ def _scoped_hiring_api(b):
         ],
         "/api/v1/candidates/{candidate_id}/resume": [("post", f"/api/v1/candidates/{c}/resume")],
         "/api/v1/applications/{application_id}": [("get", f"/api/v1/applications/{a}")],
+        "/api/v1/applications/{application_id}/prep-link": [
+            ("post", f"/api/v1/applications/{a}/prep-link")
+        ],
         "/api/v1/applications/{application_id}/moves": [
             ("post", f"/api/v1/applications/{a}/moves")
         ],

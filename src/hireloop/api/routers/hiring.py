@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -12,6 +13,7 @@ from hireloop.accounts.errors import InvalidInput
 from hireloop.accounts.models import Membership, User
 from hireloop.hiring import selectors, services
 from hireloop.hiring.models import Application, Candidate, Role
+from hireloop.hiring.prep import prep_link_create
 
 from ..errors import ErrorOut
 from ..pagination import Page, PageParams
@@ -315,3 +317,20 @@ def move_application(request: HttpRequest, application_id: int, payload: s.MoveI
         note=payload.note,
     )
     return _application_out(membership, application_id)
+
+
+@router.post(
+    "/applications/{int:application_id}/prep-link", response={201: s.PrepLinkOut, **ERRORS}
+)
+def create_prep_link(request: HttpRequest, application_id: int, payload: s.PrepLinkIn) -> Any:
+    """A signed link to the candidate's preparation page, valid for ``days``."""
+    token = prep_link_create(
+        membership=_membership(request), application_id=application_id, days=payload.days
+    )
+    return Status(
+        201,
+        {
+            "url": request.build_absolute_uri(reverse("candidate-prep", args=[token])),
+            "days": payload.days,
+        },
+    )

@@ -206,3 +206,12 @@ class MoveIn(Schema):
     version: int = Field(..., ge=1)
     reason: RejectReason | Literal[""] = ""
     note: str = Field("", max_length=2000)
+
+
+class PrepLinkIn(Schema):
+    days: int = Field(14, ge=1, le=60)
+
+
+class PrepLinkOut(Schema):
+    url: str
+    days: int
