@@ -134,6 +134,7 @@ def test_role_list_shows_counts_and_filters_by_status(team):
         _apply(team, role, n)
     page = client.get("/roles/").content.decode()
     assert "Backend engineer" in page and "Data engineer" in page
+    assert page.index("Backend engineer") < page.index("Data engineer")  # open roles first
     assert f'/applications/?role={role.pk}&amp;status=active">3<' in page
     only_closed = client.get("/roles/?status=closed").content.decode()
     assert "Data engineer" in only_closed and "Backend engineer" not in only_closed

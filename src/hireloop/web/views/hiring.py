@@ -49,6 +49,11 @@ from ..render import page
 PAGE_SIZE = 25
 SUGGESTED_PER_STAGE = 4
 RESUME_PREVIEW_CHARS = 1500
+ROLE_STATUS_ORDER: dict[str, int] = {
+    RoleStatus.OPEN: 0,
+    RoleStatus.ON_HOLD: 1,
+    RoleStatus.CLOSED: 2,
+}
 
 
 def _int(value: str | None, default: int, *, low: int, high: int) -> int:
@@ -117,12 +122,14 @@ def _role_for(membership: Membership, pk: int) -> tuple[Role, bool]:
 @member_view
 def roles(request: HttpRequest, membership: Membership) -> HttpResponse:
     status = s if (s := request.GET.get("status", "")) in RoleStatus.values else ""
-    rows = list(
+    rows = sorted(
         selectors.role_list(membership, status=status).annotate(
             active_count=Count(
                 "applications", filter=Q(applications__status=ApplicationStatus.ACTIVE)
             )
-        )
+        ),
+        # Open roles first (the selector orders by the status value, which puts closed first).
+        key=lambda r: (ROLE_STATUS_ORDER.get(r.status, 9), r.title.lower(), r.pk),
     )
     return page(
         request,
@@ -172,7 +179,7 @@ def role_new(request: HttpRequest, membership: Membership) -> HttpResponse:
                 messages.success(
                     request,
                     f"“{role.title}” is open. Its plan starts from the library's interview "
-                    "process: adjust it under Interview plan.",
+                    "process: adjust it under Edit plan.",
                 )
                 return HttpResponseRedirect(reverse("role-board", args=[role.pk]))
         status = 400
