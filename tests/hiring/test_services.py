@@ -265,3 +265,20 @@ def test_changing_a_candidate_keeps_search_current(team):
     candidate.refresh_from_db()
     assert "kafka" in candidate.search_document
     assert Application.objects.count() == 0
+
+
+def test_hiring_manager_must_belong_to_the_workspace(team, other_team):
+    with pytest.raises(InvalidInput, match="hiring manager"):
+        role_create(
+            membership=team.membership(team.recruiter),
+            title="X",
+            seniority="mid",
+            hiring_manager=other_team.hiring_manager,
+        )
+    with pytest.raises(InvalidInput, match="hiring manager"):
+        role_create(
+            membership=team.membership(team.recruiter),
+            title="X",
+            seniority="mid",
+            hiring_manager=team.interviewer,
+        )

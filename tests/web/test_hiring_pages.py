@@ -327,7 +327,7 @@ def test_duplicate_email_shows_the_message_and_a_link_to_the_existing_candidate(
         f"/candidates/{other.pk}/edit/", {"name": other.name, "email": "ann@example.test"}
     )
     assert response.status_code == 409
-    assert "Another candidate already has this email address." in response.content.decode()
+    assert "already has this email address." in response.content.decode()
 
 
 def test_candidate_form_errors_and_edit(team, loop):

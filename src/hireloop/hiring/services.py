@@ -74,6 +74,19 @@ def _map_skills(role: Role) -> None:
         )
 
 
+def _check_manager(membership: Membership, user: User | None) -> None:
+    """A hiring manager must be a hiring manager or admin of this very workspace."""
+    if user is None:
+        return
+    if not Membership.objects.filter(
+        workspace_id=membership.workspace_id, user=user, role__in=["hiring_manager", "admin"]
+    ).exists():
+        raise InvalidInput(
+            "The hiring manager must be a hiring manager or admin of this workspace.",
+            field_errors={"hiring_manager": ["not a hiring manager here"]},
+        )
+
+
 @transaction.atomic
 def role_create(
     *,
@@ -91,6 +104,7 @@ def role_create(
         raise InvalidInput("Unknown industry profile.", field_errors={"industry": ["unknown"]})
     if hiring_manager is None and membership.role == "hiring_manager":
         hiring_manager = membership.user
+    _check_manager(membership, hiring_manager)
     role = Role(
         workspace=membership.workspace,
         title=title.strip(),
@@ -135,6 +149,12 @@ def role_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -
     for key in ("title", "team", "seniority", "status"):
         if key in data:
             setattr(role, key, data[key])
+    if "hiring_manager_id" in data:
+        manager = User.objects.filter(pk=data["hiring_manager_id"]).first()
+        if data["hiring_manager_id"] is not None and manager is None:
+            raise InvalidInput("Unknown user.", field_errors={"hiring_manager": ["unknown"]})
+        _check_manager(membership, manager)
+        role.hiring_manager = manager
     if "industry" in data:
         role.industry = IndustryProfile.objects.filter(slug=data["industry"]).first()
         if data["industry"] and role.industry is None:
@@ -348,10 +368,11 @@ def candidate_update(
     before = {"name": candidate.name, "email": candidate.email}
     _clean_candidate(candidate, data)
     clash = Candidate.objects.filter(workspace_id=candidate.workspace_id, email=candidate.email)
-    if clash.exclude(pk=candidate.pk).exists():
+    other = clash.exclude(pk=candidate.pk).first()
+    if other is not None:
         raise Conflict(
-            "Another candidate already has this email address.",
-            field_errors={"email": ["already used by another candidate"]},
+            f"{other.name} already has this email address.",
+            field_errors={"email": [f"already used by candidate {other.pk}"]},
         )
     _save(candidate, exclude=["workspace"])
     audit_record(

@@ -1,49 +1,15 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import auth, hiring, library
+from .views import auth
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="library", permanent=False), name="home"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspace/", auth.switch_workspace, name="switch-workspace"),
-    path("roles/", hiring.roles, name="roles"),
-    path("roles/new/", hiring.role_new, name="role-new"),
-    path("roles/<int:pk>/", hiring.role_board, name="role-board"),
-    path("roles/<int:pk>/plan/", hiring.role_plan, name="role-plan"),
-    path("roles/<int:pk>/settings/", hiring.role_update, name="role-update"),
-    path("roles/<int:pk>/stages/", hiring.plan_stage_add, name="plan-stage-add"),
-    path("stages/<int:pk>/", hiring.plan_stage_update, name="plan-stage-update"),
-    path("stages/<int:pk>/move/", hiring.plan_stage_move, name="plan-stage-move"),
-    path("stages/<int:pk>/remove/", hiring.plan_stage_remove, name="plan-stage-remove"),
-    path("candidates/", hiring.candidates, name="candidates"),
-    path("candidates/new/", hiring.candidate_new, name="candidate-new"),
-    path("candidates/<int:pk>/", hiring.candidate_detail, name="candidate-detail"),
-    path("candidates/<int:pk>/edit/", hiring.candidate_edit, name="candidate-edit"),
-    path("candidates/<int:pk>/resume/", hiring.candidate_resume, name="candidate-resume"),
-    path("candidates/<int:pk>/apply/", hiring.candidate_apply, name="candidate-apply"),
-    path("applications/", hiring.applications, name="applications"),
-    path("applications/<int:pk>/", hiring.application_detail, name="application-detail"),
-    path("applications/<int:pk>/move/", hiring.application_move, name="application-move"),
-    path("library/", library.index, name="library"),
-    path("library/questions/", library.questions, name="questions"),
-    path("library/questions/<int:pk>/", library.question_detail, name="question-detail"),
-    path("library/questions/<int:pk>/copy/", library.question_copy, name="question-copy"),
-    path("library/questions/<int:pk>/edit/", library.question_edit, name="question-edit"),
-    path("library/scorecards/", library.scorecards, name="scorecards"),
-    path("library/scorecards/<int:pk>/", library.scorecard_detail, name="scorecard-detail"),
-    path("library/scorecards/<int:pk>/pdf/", library.scorecard_download, name="scorecard-pdf"),
-    path("library/scorecards/<int:pk>/copy/", library.scorecard_copy, name="scorecard-copy"),
-    path("library/scorecards/<int:pk>/edit/", library.scorecard_edit, name="scorecard-edit"),
-    path("library/process/", library.process, name="process"),
-    path("library/stages/<slug:slug>/", library.stage_detail, name="stage-detail"),
-    path("library/tasks/", library.tasks, name="tasks"),
-    path("library/tasks/<slug:slug>/", library.task_detail, name="task-detail"),
-    path("library/skills/", library.skills, name="skills"),
-    path("library/industries/", library.industries, name="industries"),
-    path("library/red-flags/", library.red_flags, name="red-flags"),
-    path("library/prep/", library.prep, name="prep"),
-    path("library/competencies/<slug:slug>/", library.competency_detail, name="competency-detail"),
+    # One module per area, so each area's pages are added in one place.
+    path("", include("hireloop.web.urls_hiring")),
+    path("", include("hireloop.web.urls_library")),
 ]
