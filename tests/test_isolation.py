@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from hireloop.accounts.models import ApiToken
+from hireloop.accounts.services import api_token_create
 from hireloop.api.app import api
 from hireloop.decisions.models import Decision, FocusArea
 from hireloop.hiring.models import Application, Candidate, Role
@@ -49,6 +51,8 @@ UNSCOPED_PAGES = {
     "candidates",
     "candidate-new",
     "applications",
+    "settings",  # always the member's own workspace
+    "settings-tokens",  # always the member's own tokens
 }
 UNSCOPED_API = {
     "/api/v1/interviews",
@@ -125,6 +129,9 @@ def theirs(other_team):
         "stage": role.stages.first(),
         "candidate": candidate,
         "application": application,
+        "token": api_token_create(
+            workspace=other_team.workspace, user=other_team.admin, name=SECRET
+        )[0],
     }
 
 
@@ -145,6 +152,44 @@ def _scoped_pages(b):
             ("post", f"/library/scorecards/{s}/edit/"),
         ],
         **_scoped_hiring_pages(b),
+        **_scoped_interview_pages(b),
+        **_scoped_decision_pages(b),
+    }
+
+
+def _scoped_decision_pages(b):
+    a, r, t = b["application"].pk, b["role"].pk, b["token"].pk
+    return {
+        "application-debrief": [("get", f"/applications/{a}/debrief/")],
+        "application-decision": [("post", f"/applications/{a}/decision/")],
+        "application-focus-area": [("post", f"/applications/{a}/focus-areas/")],
+        "application-prep-link": [
+            ("get", f"/applications/{a}/prep-link/"),
+            ("post", f"/applications/{a}/prep-link/"),
+        ],
+        "role-rules": [("get", f"/roles/{r}/rules/"), ("post", f"/roles/{r}/rules/")],
+        "settings-token-revoke": [("post", f"/settings/tokens/{t}/revoke/")],
+    }
+
+
+def _scoped_interview_pages(b):
+    i, a = b["interview"].pk, b["application"].pk
+    return {
+        "interview-schedule": [
+            ("get", f"/applications/{a}/interviews/new/"),
+            ("post", f"/applications/{a}/interviews/new/"),
+        ],
+        "interview-detail": [("get", f"/interviews/{i}/")],
+        "interview-reschedule": [("post", f"/interviews/{i}/reschedule/")],
+        "interview-cancel": [("post", f"/interviews/{i}/cancel/")],
+        "interview-invite": [("get", f"/interviews/{i}/invite.ics")],
+        "interview-live": [("get", f"/interviews/{i}/live/")],
+        "interview-scorecard": [
+            ("get", f"/interviews/{i}/scorecard/"),
+            ("post", f"/interviews/{i}/scorecard/"),
+        ],
+        "interview-scorecard-draft": [("post", f"/interviews/{i}/scorecard/draft/")],
+        "interview-scorecard-amend": [("post", f"/interviews/{i}/scorecard/amend/")],
     }
 
 
@@ -292,6 +337,8 @@ def _state(b) -> tuple:
         Decision.objects.count(),
         FocusArea.objects.count(),
         Feedback.objects.get(interview=b["interview"]).notes,
+        Role.objects.get(pk=b["role"].pk).rules,
+        ApiToken.objects.get(pk=b["token"].pk).revoked_at,
     )
 
 

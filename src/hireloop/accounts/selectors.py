@@ -6,7 +6,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .errors import PermissionDenied
@@ -82,3 +82,16 @@ def workspace_members(workspace_id: int, *, roles: tuple[str, ...] = ()) -> Quer
     if roles:
         qs = qs.filter(role__in=roles)
     return qs.order_by("user__full_name", "user__email")
+
+
+def api_tokens_of(membership: Membership, *, others: bool = False) -> QuerySet[ApiToken]:
+    """The member's own API tokens, newest first; with ``others`` (admins only) the tokens of
+    the workspace's other members instead."""
+    qs = ApiToken.objects.filter(workspace_id=membership.workspace_id).select_related("user")
+    if others:
+        require(membership, Capability.WORKSPACE_MANAGE)
+        qs = qs.exclude(user_id=membership.user_id)
+    else:
+        qs = qs.filter(user_id=membership.user_id)
+    # Live tokens first (NULLs sort differently per database, so say where they go).
+    return qs.order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-id")

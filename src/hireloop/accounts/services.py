@@ -5,13 +5,16 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from hireloop.lib.request_id import current_request_id
 
+from .errors import InvalidInput, NotFound
 from .models import ApiToken, AuditEvent, FailedLogin, Membership, Role, User, Workspace
-from .selectors import hash_token
+from .permissions import Capability, can
+from .selectors import hash_token, require
 
 
 def audit_record(
@@ -103,6 +106,62 @@ def api_token_create(*, workspace: Workspace, user: User, name: str) -> tuple[Ap
         workspace=workspace, actor=user, verb="api_token.create", obj=token, after={"name": name}
     )
     return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, membership: Membership, token_id: int) -> ApiToken:
+    """Revoke one of the member's own tokens (admins: any token of the workspace). Revoking
+    twice changes nothing; another member's token is reported as not found."""
+    token = (
+        ApiToken.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=token_id, workspace_id=membership.workspace_id)
+        .first()
+    )
+    if token is None or (
+        token.user_id != membership.user_id and not can(membership, Capability.WORKSPACE_MANAGE)
+    ):
+        raise NotFound("No such API token.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            workspace=membership.workspace,
+            actor=membership.user,
+            verb="api_token.revoke",
+            obj=token,
+            after={"name": token.name, "prefix": token.prefix, "user": token.user.email},
+        )
+    return token
+
+
+@transaction.atomic
+def workspace_update(*, membership: Membership, name: str, feedback_visibility: str) -> Workspace:
+    """Rename the workspace and choose when interviewers see each other's scorecards."""
+    require(membership, Capability.WORKSPACE_MANAGE)
+    workspace = Workspace.objects.select_for_update().get(pk=membership.workspace_id)
+    before = {"name": workspace.name, "feedback_visibility": workspace.feedback_visibility}
+    workspace.name = name.strip()
+    workspace.feedback_visibility = feedback_visibility
+    try:
+        workspace.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(
+            "Please correct the highlighted fields.", field_errors=exc.message_dict
+        ) from None
+    after = {"name": workspace.name, "feedback_visibility": workspace.feedback_visibility}
+    if after == before:
+        return workspace
+    workspace.save(update_fields=["name", "feedback_visibility"])
+    audit_record(
+        workspace=workspace,
+        actor=membership.user,
+        verb="workspace.update",
+        obj=workspace,
+        before=before,
+        after=after,
+    )
+    return workspace
 
 
 def login_failure_record(*, email: str, ip: str | None) -> None:
