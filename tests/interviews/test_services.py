@@ -249,3 +249,33 @@ def test_interviews_are_private_to_their_people(team, loop, other_team):
     with pytest.raises(NotFound):
         access_interview(team.membership(outsider), loop["interview"].pk)
     assert access_interview(team.membership(team.hiring_manager), loop["interview"].pk)
+
+
+def test_malformed_input_is_refused_cleanly(team, loop):
+    interviewer = team.membership(team.interviewer)
+    for data in ({"ratings": [1, 2]}, {"signals": {"x": "strong"}}, {"questions": ["text"]}):
+        with pytest.raises(InvalidInput):
+            feedback_save_draft(
+                membership=interviewer, interview_id=loop["interview"].pk, data=data
+            )
+    with pytest.raises(InvalidInput):
+        interview_reschedule(
+            membership=team.membership(team.recruiter),
+            interview_id=loop["interview"].pk,
+            starts_at=timezone.now(),
+            location="x" * 400,
+        )
+
+
+def test_an_interview_completes_when_everyone_submitted(team, loop):
+    interview = loop["interview"]
+    first = team.membership(team.interviewer)
+    feedback_save_draft(membership=first, interview_id=interview.pk, data=_complete(interview))
+    feedback_submit(membership=first, interview_id=interview.pk)
+    interview.refresh_from_db()
+    assert interview.status == "scheduled"
+    second = team.membership(loop["second"])
+    feedback_save_draft(membership=second, interview_id=interview.pk, data=_complete(interview))
+    feedback_submit(membership=second, interview_id=interview.pk)
+    interview.refresh_from_db()
+    assert interview.status == "completed"

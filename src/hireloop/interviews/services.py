@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +30,15 @@ from .models import (
 from .selectors import access_interview
 
 MAX_QUESTIONS = 60
+
+
+def _clean(interview: Interview) -> None:
+    try:
+        interview.full_clean(exclude=["workspace", "application", "stage", "scorecard_version"])
+    except ValidationError as exc:
+        raise InvalidInput(
+            "Please correct the interview details.", field_errors=exc.message_dict
+        ) from None
 
 
 def _members(membership: Membership, user_ids: list[int]) -> list[int]:
@@ -87,7 +97,7 @@ def interview_schedule(
         scorecard_version=stage.scorecard_version,
         created_by=membership.user,
     )
-    interview.full_clean(exclude=["workspace", "application", "stage", "scorecard_version"])
+    _clean(interview)
     interview.save()
     interview.interviewers.set(_members(membership, interviewer_ids))
     InterviewChange.objects.create(
@@ -124,7 +134,7 @@ def interview_reschedule(
     if location is not None:
         interview.location = location.strip()
     interview.sequence += 1
-    interview.full_clean(exclude=["workspace", "application", "stage", "scorecard_version"])
+    _clean(interview)
     interview.save()
     if interviewer_ids is not None:
         interview.interviewers.set(_members(membership, interviewer_ids))
@@ -184,6 +194,18 @@ def _criteria(interview: Interview) -> dict[str, dict[str, Any]]:
 
 def _clean_scorecard(interview: Interview, data: dict[str, Any]) -> dict[str, Any]:
     """Check a (possibly partial) scorecard against the version it is rated on."""
+    shapes = {"ratings": dict, "signals": dict, "red_flags": list, "questions": list}
+    wrong = [
+        k for k, kind in shapes.items() if data.get(k) is not None and not isinstance(data[k], kind)
+    ]
+    if (
+        wrong
+        or any(not isinstance(v, dict) for v in (data.get("signals") or {}).values())
+        or any(not isinstance(q, dict) for q in (data.get("questions") or []))
+    ):
+        raise InvalidInput(
+            "The scorecard data is malformed.", field_errors={k: ["wrong shape"] for k in wrong}
+        )
     criteria = _criteria(interview)
     # The scorecard's own checklist plus the library's candidate red flags (lateness,
     # malpractice...), whose severity the debrief uses for vetoes.
@@ -330,6 +352,8 @@ def feedback_submit(*, membership: Membership, interview_id: int) -> Feedback:
         raise InvalidInput("There is nothing to submit yet: rate the criteria first.")
     if feedback.status == FeedbackStatus.SUBMITTED:
         raise Conflict("This scorecard is already submitted.")
+    if interview.status == InterviewStatus.CANCELLED:
+        raise Conflict("This interview was cancelled.")
     missing = _missing(interview, feedback)
     if missing:
         raise InvalidInput(
@@ -342,7 +366,11 @@ def feedback_submit(*, membership: Membership, interview_id: int) -> Feedback:
     FeedbackRevision.objects.create(
         feedback=feedback, number=1, snapshot=_snapshot(feedback), created_by=membership.user
     )
-    if interview.status == InterviewStatus.SCHEDULED:
+    # Completed once every interviewer has submitted; until then it stays on their lists.
+    pending = interview.interviewers.exclude(
+        feedback__interview=interview, feedback__status=FeedbackStatus.SUBMITTED
+    )
+    if interview.status == InterviewStatus.SCHEDULED and not pending.exists():
         Interview.objects.filter(pk=interview.pk).update(status=InterviewStatus.COMPLETED)
     audit_record(
         workspace=membership.workspace,
