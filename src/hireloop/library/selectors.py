@@ -154,13 +154,17 @@ def competency_choices() -> list[tuple[str, str]]:
 
 
 def question_detail(membership: Membership, question_id: int) -> m.Question:
-    question = access_question(membership, question_id)
-    # Prefetch so templates and schemas touch no further queries.
-    return (
-        m.Question.objects.select_related("primary_competency", "copied_from")
+    """The question with everything its page and API shape need, in one visible lookup."""
+    question = (
+        visible_questions(membership)
+        .select_related("primary_competency", "copied_from")
         .prefetch_related("competencies")
-        .get(pk=question.pk)
+        .filter(pk=question_id)
+        .first()
     )
+    if question is None:
+        raise NotFound("No such question in this workspace's library.")
+    return question
 
 
 def scorecards_using_question(membership: Membership, question: m.Question) -> list[m.Scorecard]:

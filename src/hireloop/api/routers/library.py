@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+import orjson
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from hireloop.accounts.errors import NotFound
@@ -83,7 +84,10 @@ def list_questions(
     items, count = selectors.question_page(
         _membership(request), f, limit=page.limit, offset=page.offset
     )
-    return {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
+    # The rows come straight from the selector in the documented shape; validating 50 of
+    # them again cost a quarter of the request (see bench/README.md).
+    body = {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
+    return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
 @router.get("/questions/{int:question_id}", response={200: s.QuestionOut, **ERRORS})
