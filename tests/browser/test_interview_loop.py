@@ -5,14 +5,22 @@ debrief and decides. Screenshots for the README's tour are written to docs/scree
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# README's tour images are refreshed with SCREENSHOTS=1; otherwise they go to a temporary folder
+# so a test run never changes tracked files.
+SHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "hireloop-screenshots"
+)
 PASSWORD = "hireloop-demo"
 
 
