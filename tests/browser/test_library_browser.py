@@ -24,7 +24,12 @@ def test_search_open_a_question_and_a_scorecard(server, browser, tmp_path):
         "() => new URL(location.href).searchParams.get('q') === 'isolation levels'"
     )
     first = page.locator("#question-results .question-list a[href^='/library/questions/']").first
-    first.wait_for()
+    # The URL changes before the results are swapped in; wait for the new results themselves.
+    page.wait_for_function(
+        "() => { const a = document.querySelector("
+        "\"#question-results .question-list a[href^='/library/questions/']\");"
+        " return a && a.textContent.toLowerCase().includes('isolation'); }"
+    )
     assert "isolation" in first.inner_text().lower()
     assert (
         page.locator("#question-results .question-list a[href^='/library/questions/']").count()
