@@ -451,4 +451,4 @@ def test_one_scorecard_is_never_a_disagreement(team, interviewed):
     html = signed_in(team.hiring_manager).get(_url(application)).content.decode()
     assert html.count('class="matrix-col"') == 1
     assert 'class="row-disagree"' not in html
-    assert '<td class="num matrix-spread">3</td>' in html  # the spread is still shown
+    assert '<td class="num matrix-spread">0</td>' in html  # one scorecard cannot spread

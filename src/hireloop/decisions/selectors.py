@@ -141,7 +141,10 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
                 name=names.get(slug, slug),
                 scores=cells,
                 average=round(sum(present) / len(present), 2) if present else None,
-                spread=max(present) - min(present) if present else 0,
+                # Disagreement is between scorecards, not between criteria of one scorecard.
+                spread=round(max(scored) - min(scored))
+                if (scored := [c for c in cells if c is not None])
+                else 0,
             )
         )
     counts = Counter(f.recommendation for f in submitted)
