@@ -336,20 +336,27 @@ def _clean_candidate(candidate: Candidate, data: dict[str, Any]) -> None:
     candidate.search_document = _search_document(candidate)
 
 
+def _save_unique(candidate: Candidate) -> None:
+    """Save the candidate unless another one in the workspace already has the email address."""
+    other = (
+        Candidate.objects.filter(workspace_id=candidate.workspace_id, email=candidate.email)
+        .exclude(pk=candidate.pk)
+        .first()
+    )
+    if other is not None:
+        raise Conflict(
+            f"{other.name} already has this email address.",
+            field_errors={"email": [f"already used by candidate {other.pk}"]},
+        )
+    _save(candidate, exclude=["workspace"])
+
+
 @transaction.atomic
 def candidate_create(*, membership: Membership, data: dict[str, Any]) -> Candidate:
     require(membership, Capability.CANDIDATE_MANAGE)
     candidate = Candidate(workspace=membership.workspace)
     _clean_candidate(candidate, data)
-    existing = Candidate.objects.filter(
-        workspace=membership.workspace, email=candidate.email
-    ).first()
-    if existing is not None:
-        raise Conflict(
-            f"{existing.name} already has this email address; open their record instead.",
-            field_errors={"email": [f"already used by candidate {existing.pk}"]},
-        )
-    _save(candidate, exclude=["workspace"])
+    _save_unique(candidate)
     audit_record(
         workspace=membership.workspace,
         actor=membership.user,
@@ -367,14 +374,7 @@ def candidate_update(
     candidate = access_candidate(membership, candidate_id, manage=True)
     before = {"name": candidate.name, "email": candidate.email}
     _clean_candidate(candidate, data)
-    clash = Candidate.objects.filter(workspace_id=candidate.workspace_id, email=candidate.email)
-    other = clash.exclude(pk=candidate.pk).first()
-    if other is not None:
-        raise Conflict(
-            f"{other.name} already has this email address.",
-            field_errors={"email": [f"already used by candidate {other.pk}"]},
-        )
-    _save(candidate, exclude=["workspace"])
+    _save_unique(candidate)
     audit_record(
         workspace=membership.workspace,
         actor=membership.user,
