@@ -63,8 +63,7 @@ def _serious_flags() -> set[str]:
     return set(CandidateRedFlag.objects.filter(severity="serious").values_list("name", flat=True))
 
 
-def evidence_of(feedback: list[Feedback]) -> list[Evidence]:
-    serious = _serious_flags()
+def evidence_of(feedback: list[Feedback], serious: set[str]) -> list[Evidence]:
     result = []
     for f in feedback:
         criteria = {c["slug"]: c for c in f.interview.scorecard_version.snapshot["criteria"]}
@@ -119,7 +118,8 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
         .select_related("interviewer", "interview__stage", "interview__scorecard_version")
         .order_by("interview__starts_at", "submitted_at")
     )
-    evidence = evidence_of(submitted)
+    serious = _serious_flags()
+    evidence = evidence_of(submitted, serious)
     names = dict(Competency.objects.values_list("slug", "name"))
     per_card: list[dict[str, list[int]]] = []
     for item in evidence:
@@ -149,7 +149,6 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
         )
     counts = Counter(f.recommendation for f in submitted)
     tally = [(value, label, counts.get(value, 0)) for value, label in Recommendation.choices]
-    serious = _serious_flags()
     flags = [
         (flag, f.interviewer.display_name, flag in serious)
         for f in submitted
