@@ -17,6 +17,20 @@ from .factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactor
 BUILTIN_PACK = "content/backend"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _huey_immediate():
+    """Background jobs run inline, in memory: no test writes to the real queue."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (résumés, task archives) go to a folder the test owns."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

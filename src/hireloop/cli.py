@@ -28,6 +28,27 @@ def _collect_static() -> None:
     stamp.write_text(digest.hexdigest())
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to stop the worker when the server process that started it goes away."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _start_worker() -> None:
+    import subprocess
+
+    # The server replaces this process (execv) and so becomes the worker's parent.
+    subprocess.Popen(
+        [sys.executable, "-m", "hireloop.cli", "worker"],
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
+    print("Background worker started (hireloop worker).", flush=True)
+
+
 def _serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="hireloop serve", description="Serve Hireloop with granian."
@@ -36,6 +57,11 @@ def _serve(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument(
         "--workers", type=int, default=int(os.environ.get("WEB_WORKERS", str(os.cpu_count() or 1)))
+    )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker that grades practical tasks",
     )
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
@@ -63,6 +89,8 @@ def _serve(argv: list[str]) -> int:
         "--respawn-failed-workers",
         "hireloop.wsgi:application",
     ]
+    if not args.no_worker:
+        _start_worker()
     print(f"Hireloop is serving on http://{args.host}:{args.port}/", flush=True)
     os.execv(sys.executable, command)  # noqa: S606 - replace this process with the server
     return 0  # not reached

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "hireloop.library",
     "hireloop.hiring",
     "hireloop.interviews",
+    "hireloop.assessments",
     "hireloop.decisions",
     "hireloop.web",
 ]
@@ -142,6 +143,30 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
     }
 HUEY["immediate"] = env_bool("HUEY_IMMEDIATE", False)
+# One consumer thread: graders start services and run queries that need a core of their own.
+HUEY["consumer"] = {"workers": env_int("WORKER_THREADS", 1, minimum=1), "worker_type": "thread"}
+
+# Practical tasks: upload limits, and how grading runs survive a worker that dies.
+TASK_MAX_UPLOAD_BYTES = env_int("TASK_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
+TASK_MAX_UNPACKED_BYTES = env_int("TASK_MAX_UNPACKED_MB", 50, minimum=1) * 1024 * 1024
+TASK_MAX_FILES = env_int("TASK_MAX_FILES", 2000, minimum=1)
+TASK_MAX_TEXT_BYTES = 200 * 1024
+GRADING_HEARTBEAT_SECONDS = env_int("GRADING_HEARTBEAT_SECONDS", 10, minimum=1)
+GRADING_STALE_SECONDS = env_int("GRADING_STALE_SECONDS", 120, minimum=2)
+GRADING_MAX_ATTEMPTS = env_int("GRADING_MAX_ATTEMPTS", 3, minimum=1)
+# A PostgreSQL server where the SQL and schema graders may create throwaway databases;
+# empty means they use scratch SQLite files.
+GRADER_DATABASE_URL = env_str("GRADER_DATABASE_URL", "")
+# Plug-in graders, "kind=module:function,...", replacing or adding to the built-in ones.
+GRADERS: dict[str, str] = {}
+for _item in env_list("HIRELOOP_GRADERS", []):
+    _kind, _sep, _target = _item.partition("=")
+    if not _sep or ":" not in _target:
+        raise ImproperlyConfigured(f"HIRELOOP_GRADERS item {_item!r} is not kind=module:function")
+    GRADERS[_kind.strip()] = _target.strip()
+if GRADING_STALE_SECONDS <= 2 * GRADING_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("GRADING_STALE_SECONDS must exceed twice the heartbeat interval")
+
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [

@@ -129,6 +129,27 @@ def test_rules_are_derived_and_editable(team, interviewed):
         role_rules_update(membership=team.membership(team.recruiter), role_id=role.pk, data={})
 
 
+@pytest.mark.parametrize("industry", ["startup", "enterprise", "agency", "fintech", "scale-up"])
+@pytest.mark.parametrize("seniority", ["junior", "mid", "senior", "staff"])
+def test_the_derived_rules_can_be_saved_back_unchanged(team, industry, seniority):
+    """What the rules editor shows (the derived weights) must be accepted when saved."""
+    role = role_create(
+        membership=team.membership(team.recruiter),
+        title="Round trip",
+        seniority=seniority,
+        industry=industry,
+        hiring_manager=team.hiring_manager,
+    )
+    derived = effective_rules(role)
+    role_rules_update(
+        membership=team.membership(team.hiring_manager),
+        role_id=role.pk,
+        data={"weights": dict(derived.weights), "minimums": dict(derived.minimums)},
+    )
+    role.refresh_from_db()
+    assert effective_rules(role).weights == derived.weights
+
+
 def test_recording_a_decision_keeps_the_suggestion_and_is_audited(team, interviewed):
     manager = team.membership(team.hiring_manager)
     application = interviewed["application"]

@@ -16,6 +16,8 @@ class Capability(StrEnum):
     APPLICATION_MOVE = "application.move"  # move applications through the pipeline
     SEE_ALL_ROLES = "role.see_all"  # every role of the workspace, not only one's own
     DECIDE = "decision.record"
+    TASK_ASSIGN = "task.assign"  # give a candidate a practical task
+    TASK_REVIEW = "task.review"  # score a submission and override its automatic checks
 
 
 _GRANTS: dict[Capability, frozenset[str]] = {
@@ -27,6 +29,8 @@ _GRANTS: dict[Capability, frozenset[str]] = {
     Capability.APPLICATION_MOVE: frozenset({Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER}),
     Capability.SEE_ALL_ROLES: frozenset({Role.ADMIN, Role.RECRUITER}),
     Capability.DECIDE: frozenset({Role.ADMIN, Role.HIRING_MANAGER}),
+    Capability.TASK_ASSIGN: frozenset({Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER}),
+    Capability.TASK_REVIEW: frozenset({Role.ADMIN, Role.HIRING_MANAGER, Role.INTERVIEWER}),
 }
 
 

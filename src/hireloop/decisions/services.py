@@ -16,6 +16,7 @@ from hireloop.library.models import Competency, Seniority
 
 from .models import Decision, FocusArea, Outcome
 from .selectors import RULE_KEYS, access_debrief, debrief, may_decide
+from .suggest import WEIGHT_MAX
 
 
 @transaction.atomic
@@ -102,7 +103,7 @@ def _clean_rules(data: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         problems["rules"] = [f"unknown setting: {', '.join(unknown)}"]
     known = set(Competency.objects.values_list("slug", flat=True))
-    for key, low, high in (("weights", 0.0, 3.0), ("minimums", 1.0, 5.0)):
+    for key, low, high in (("weights", 0.0, WEIGHT_MAX), ("minimums", 1.0, 5.0)):
         for slug, value in (data.get(key) or {}).items():
             if slug not in known:
                 problems.setdefault(key, []).append(f"unknown competency '{slug}'")

@@ -195,6 +195,11 @@ def suggest(rules: Rules, evidence: Sequence[Evidence], seniority: Seniority) ->
     return Suggestion("proceed", level, score, tuple(reasons), focus, ())
 
 
+# The largest weight a role may set. Derived weights (profile weight times level factor) reach
+# 3.125 in the built-in pack, and a role's editor must be able to save what it was shown.
+WEIGHT_MAX = 5.0
+
+
 def rules_for(weights_from_profile: Mapping[str, float], seniority: Seniority) -> Rules:
     _rank(seniority)  # a clear ValueError rather than a KeyError below
     weights = dict(weights_from_profile)

@@ -11,12 +11,12 @@ from django import forms
 
 from hireloop.accounts.models import FeedbackVisibility
 from hireloop.decisions.models import Outcome
+from hireloop.decisions.suggest import WEIGHT_MAX
 from hireloop.hiring.prep import MAX_DAYS
 from hireloop.library.models import Seniority
 
 from .forms_hiring import DomainErrorsMixin
 
-WEIGHT_MAX = 3.0
 MINIMUM_RANGE = (1.0, 5.0)
 # A minimum of 1 can never block (every rating is at least 1): it is how "no minimum" is stored
 # when the derived rules have one.

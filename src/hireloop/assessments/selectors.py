@@ -1,0 +1,187 @@
+"""Reads for practical tasks: who may see an assignment, the review queue and a run's report."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from hireloop.accounts.errors import NotFound, PermissionDenied
+from hireloop.accounts.models import Membership
+from hireloop.accounts.permissions import Capability, can
+from hireloop.hiring.models import Application
+from hireloop.hiring.selectors import visible_applications
+
+from .models import Assignment, CheckResult, GradingRun, RunStatus, Submission
+
+
+def visible_assignments(membership: Membership) -> QuerySet[Assignment]:
+    """Assignments of the applications this member can see, in their workspace only."""
+    return Assignment.objects.filter(
+        workspace_id=membership.workspace_id,
+        application__in=visible_applications(membership),
+    )
+
+
+def access_assignment(
+    membership: Membership, assignment_id: int, *, review: bool = False
+) -> Assignment:
+    assignment = (
+        visible_assignments(membership)
+        .select_related("task", "application__candidate", "application__role", "reviewed_by")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None:
+        raise NotFound("No such practical task in this workspace.")
+    if review and not can(membership, Capability.TASK_REVIEW):
+        raise PermissionDenied("Only interviewers, hiring managers and admins review tasks.")
+    return assignment
+
+
+def access_check(membership: Membership, check_id: int) -> CheckResult:
+    check = (
+        CheckResult.objects.select_related("run__submission__assignment")
+        .filter(pk=check_id, run__submission__assignment__in=visible_assignments(membership))
+        .first()
+    )
+    if check is None:
+        raise NotFound("No such check in this workspace.")
+    if not can(membership, Capability.TASK_REVIEW):
+        raise PermissionDenied("Only interviewers, hiring managers and admins review tasks.")
+    return check
+
+
+def pseudonym(assignment: Assignment) -> str:
+    """A stable label that hides who the candidate is while the review is blind."""
+    digest = hashlib.sha256(f"assignment:{assignment.pk}".encode()).hexdigest()
+    return f"Candidate {digest[:4].upper()}"
+
+
+def is_blind(assignment: Assignment) -> bool:
+    return assignment.review_score is None
+
+
+def current_submission(assignment: Assignment) -> Submission | None:
+    return assignment.submissions.filter(replaced_by__isnull=True).first()
+
+
+def latest_run(submission: Submission | None) -> GradingRun | None:
+    if submission is None:
+        return None
+    return submission.runs.prefetch_related("checks").first()
+
+
+@dataclass(frozen=True)
+class TaskScore:
+    points: float
+    max_points: float
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.points / self.max_points, 1) if self.max_points else 0.0
+
+
+def run_score(run: GradingRun) -> TaskScore | None:
+    """The run's score after the reviewer's overrides; None until the run is done."""
+    if run.status != RunStatus.DONE:
+        return None
+    checks = list(run.checks.all())
+    return TaskScore(
+        points=round(sum(c.final_points for c in checks), 2),
+        max_points=round(sum(c.max_points for c in checks), 2),
+    )
+
+
+def application_assignments(membership: Membership, application: Application) -> list[Assignment]:
+    """Assignments of one application with their submissions and latest runs, in few queries."""
+    runs = GradingRun.objects.prefetch_related("checks")
+    submissions = Submission.objects.prefetch_related(Prefetch("runs", queryset=runs))
+    return list(
+        visible_assignments(membership)
+        .filter(application=application)
+        .select_related("task", "reviewed_by")
+        .prefetch_related(Prefetch("submissions", queryset=submissions))
+    )
+
+
+def review_queue(membership: Membership) -> list[Assignment]:
+    """Submitted work waiting for a reviewer's score, oldest first; empty for other roles."""
+    if not can(membership, Capability.TASK_REVIEW):
+        return []
+    return list(
+        visible_assignments(membership)
+        .filter(review_score__isnull=True, submissions__isnull=False)
+        .select_related("task", "application__role")
+        .distinct()
+        .order_by("deadline")
+    )
+
+
+# Reads for the task pages and API ------------------------------------------------------------
+
+
+def access_submission(membership: Membership, submission_id: int) -> Submission:
+    """A submission of a visible assignment, e.g. to download its archive."""
+    submission = (
+        Submission.objects.select_related("assignment")
+        .filter(pk=submission_id, assignment__in=visible_assignments(membership))
+        .first()
+    )
+    if submission is None:
+        raise NotFound("No such submission in this workspace.")
+    return submission
+
+
+def access_run(membership: Membership, run_id: int) -> GradingRun:
+    """A grading run of a visible assignment, e.g. to show one of its artifacts."""
+    run = (
+        GradingRun.objects.select_related("submission__assignment")
+        .filter(pk=run_id, submission__assignment__in=visible_assignments(membership))
+        .first()
+    )
+    if run is None:
+        raise NotFound("No such grading run in this workspace.")
+    return run
+
+
+def current_work(
+    assignments: list[Assignment],
+) -> dict[int, tuple[Submission | None, GradingRun | None]]:
+    """Each assignment's current submission and that submission's latest run (with its
+    checks), in three queries however many assignments there are."""
+    runs = GradingRun.objects.prefetch_related("checks")
+    current: dict[int, Submission] = {}
+    for submission in Submission.objects.filter(
+        assignment_id__in=[a.pk for a in assignments], replaced_by__isnull=True
+    ).prefetch_related(Prefetch("runs", queryset=runs)):
+        # Newest first: keep the first one should two ever be current at once.
+        current.setdefault(submission.assignment_id, submission)
+    work: dict[int, tuple[Submission | None, GradingRun | None]] = {}
+    for assignment in assignments:
+        found = current.get(assignment.pk)
+        work[assignment.pk] = (found, next(iter(found.runs.all()), None) if found else None)
+    return work
+
+
+def assignment_state(
+    assignment: Assignment,
+    submission: Submission | None,
+    run: GradingRun | None,
+    *,
+    now: datetime | None = None,
+) -> str:
+    """One word for where an assignment stands: waiting, late, submitted, grading, graded,
+    failed or reviewed (the reviewer's score outranks everything else)."""
+    if assignment.review_score is not None:
+        return "reviewed"
+    if submission is None:
+        return "late" if (now or timezone.now()) > assignment.deadline else "waiting"
+    if run is None:
+        return "submitted"
+    if run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return "grading"
+    return "graded" if run.status == RunStatus.DONE else "failed"
