@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.core import signing
@@ -141,7 +141,7 @@ def _archive_checked(upload: UploadedFile) -> None:
     try:
         upload.seek(0)
         safe_extract(
-            upload,
+            cast(BinaryIO, upload),  # a Django upload is a binary file object
             scratch / "tree",
             max_bytes=settings.TASK_MAX_UNPACKED_BYTES,
             max_files=settings.TASK_MAX_FILES,

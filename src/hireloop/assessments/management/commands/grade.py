@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -78,7 +79,7 @@ class Command(BaseCommand):
             "dialect": opts.get("dialect"),
             "database_url": opts.get("database_url"),
         }
-        for name, value in changes.items():
-            if value is not None and hasattr(options, name):
-                setattr(options, name, value)
-        return options
+        known = {f.name for f in dataclasses.fields(options)}
+        return dataclasses.replace(
+            options, **{k: v for k, v in changes.items() if v is not None and k in known}
+        )
