@@ -17,7 +17,7 @@ def _cut(text: str, width: int) -> str:
 
 def report_table(report: Report, *, evidence: bool = True, width: int | None = None) -> str:
     width = width or min(shutil.get_terminal_size((110, 20)).columns, 140)
-    crit_w = 28
+    crit_w = 34
     title_w = max(20, width - crit_w - 20)
     lines = [f"{'Result':<6}  {'Points':>9}  {'Criterion':<{crit_w}}  Check", "-" * width]
     for check in report.checks:
