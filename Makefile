@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run install test browser-deps lint typecheck bench lock clean
+.PHONY: run install test browser-deps grader-deps lint typecheck bench lock clean
 
 $(STAMP): requirements/dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,13 +16,13 @@ $(STAMP): requirements/dev.lock pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) grader-deps
 	$(BIN)/hireloop migrate --noinput -v0
 	$(BIN)/hireloop content load
 	$(BIN)/hireloop demo
 	$(BIN)/hireloop serve --port $(PORT)
 
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps grader-deps
 	$(BIN)/hireloop makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2
 
@@ -31,6 +31,12 @@ browser-deps:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
 		{ echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; }
+
+# The API grader runs candidates' services inside bubblewrap; without it, a weaker sandbox.
+grader-deps:
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; } || \
+		echo "Optional: sudo apt-get install bubblewrap (a stronger sandbox for the API grader)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,14 +8,17 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from hireloop.accounts.models import Membership, Role, User, Workspace
 from hireloop.accounts.services import membership_set, user_create, workspace_create
+from hireloop.assessments.services import assignment_create, submission_create
 from hireloop.decisions.services import decision_record, focus_area_request
 from hireloop.hiring.models import Application, Transition
+from hireloop.hiring.models import Role as JobRole
 from hireloop.hiring.services import (
     application_create,
     application_move,
@@ -25,6 +28,7 @@ from hireloop.hiring.services import (
 )
 from hireloop.interviews.models import Interview
 from hireloop.interviews.services import feedback_save_draft, feedback_submit, interview_schedule
+from hireloop.library.models import PracticalTask
 
 PASSWORD = "hireloop-demo"  # noqa: S105 - printed to the operator; local demo only
 PEOPLE = [
@@ -371,7 +375,35 @@ def build_demo(seed: int = 7) -> tuple[Workspace, bool]:
     application_move(
         membership=manager, application_id=hired.pk, action="hire", version=hired.version
     )
+    _practical_tasks(cast, senior, waiting=upcoming)
     return workspace, True
+
+
+def _practical_tasks(cast: Cast, role: JobRole, *, waiting: Application) -> None:
+    """A schema design and a query rewrite handed in (the worker grades them when it starts),
+    and an API task still with its candidate."""
+    fixtures = Path(__file__).resolve().parents[1] / "assessments" / "graders"
+    submitted = [
+        (
+            role.stages.get(kind="coding").position,
+            "ecommerce-schema-design",
+            "schema/fixtures/mediocre.sql",
+        ),
+        (role.stages.count() - 1, "slow-query-optimisation", "sql/fixtures/strong.sql"),
+    ]
+    for position, slug, fixture in submitted:
+        application = Application.objects.get(role=role, stage__position=position)
+        assignment = assignment_create(
+            membership=cast.recruiter,
+            application_id=application.pk,
+            task_id=PracticalTask.objects.get(slug=slug).pk,
+        )
+        submission_create(assignment=assignment, text=(fixtures / fixture).read_text())
+    assignment_create(
+        membership=cast.recruiter,
+        application_id=waiting.pk,
+        task_id=PracticalTask.objects.get(slug="todo-rest-api").pk,
+    )
 
 
 @transaction.atomic
