@@ -2,7 +2,8 @@
 
 Every run starts from a fresh data folder (SQLite) or a throwaway PostgreSQL database, so it
 never touches a developer's data. The bare ``/healthz`` JSON view on the same server is the
-ceiling; each endpoint is judged against a share of it and a p99 bound. See bench/README.md.
+ceiling; library endpoints are judged against a share of it and a p99 bound, the interview loop
+(at ``hireloop demo --scale N``) against a rate and a p99 bound. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -42,10 +43,33 @@ SERVER_START_TIMEOUT_S = 60
 SERVER_STOP_TIMEOUT_S = 15
 HTTP_TIMEOUT_S = 10
 
-Kind = Literal["ceiling", "api", "page"]
-# Minimum share of the ceiling's requests/s, per kind of endpoint.
-MIN_SHARE: dict[Kind, float] = {"api": 0.20, "page": 0.15}
-MAX_P99_MS = 100.0
+Kind = Literal["ceiling", "api", "page", "loop"]
+# Whose credentials a request carries: none, the API token, the demo admin's session, or (in
+# the large workspace) the admin's or an interviewer's session.
+Who = Literal["nobody", "token", "admin", "big-admin", "big-interviewer"]
+BIG_WORKSPACE = "bigco"  # built by `hireloop demo --scale N`, same people and password
+DEFAULT_SCALE = 2000
+DEFAULT_SUBMITS = 4000
+LOOP_SETUP = Path(__file__).resolve().parent / "loop_setup.py"
+
+
+@dataclass(frozen=True)
+class Target:
+    min_share: float | None = None  # of the ceiling's requests/s
+    min_rps: float | None = None
+    max_p99_ms: float = 100.0
+
+    def describe(self) -> str:
+        if self.min_share is not None:
+            return f">={self.min_share:.0%}, p99<{self.max_p99_ms:.0f}"
+        return f">={self.min_rps:.0f}/s, p99<{self.max_p99_ms:.0f}"
+
+
+TARGETS: dict[Kind, Target] = {
+    "api": Target(min_share=0.20),
+    "page": Target(min_share=0.15),
+    "loop": Target(min_rps=100, max_p99_ms=200),
+}
 # Above this share of the CPUs used by other processes during a measurement, it is flagged.
 MAX_OTHERS_CPU = 0.10
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -68,6 +92,8 @@ class Endpoint:
     name: str
     path: str
     kind: Kind
+    who: Who = "nobody"
+    submits: bool = False  # POST a scorecard, another interview's each time (path: a pattern)
 
 
 @dataclass(frozen=True)
@@ -78,6 +104,7 @@ class WrkRun:
     p99_ms: float
     non_2xx_3xx: int
     socket_errors: int
+    next_position: int | None = None  # from the scorecard-submit script
 
 
 @dataclass(frozen=True)
@@ -93,6 +120,8 @@ class Result:
     socket_errors: int
     share_of_ceiling: float
     min_share: float | None
+    min_rps: float | None
+    max_p99_ms: float | None
     passed: bool | None  # None for the ceiling itself
     others_cpu_share: float  # of all CPUs, used by processes outside the benchmark meanwhile
 
@@ -113,6 +142,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=DEFAULT_SCALE,
+        help="candidates in the large workspace for the interview loop (0: skip the loop)",
+    )
+    parser.add_argument(
+        "--submits",
+        type=int,
+        default=DEFAULT_SUBMITS,
+        help="interviews booked for the scorecard-submit endpoint (one submit each)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any target is missed")
     parser.add_argument(
@@ -125,6 +166,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("need 1 <= --threads <= --connections <= 10000")
     if not 0 <= args.port < 65536:
         parser.error("--port must be between 0 and 65535")
+    if not 0 <= args.scale <= 100_000 or not 1 <= args.submits <= 100_000:
+        parser.error("--scale must be 0-100000 and --submits 1-100000")
     return args
 
 
@@ -192,15 +235,38 @@ def run_cli(cli: Path, env: dict[str, str], *args: str) -> str:
     return proc.stdout
 
 
-def prepare_data(cli: Path, env: dict[str, str]) -> str:
-    """Migrate, load the built-in pack and the demo workspace; return an API token secret."""
-    for args in (["migrate", "--no-input"], ["content", "load"], ["demo"]):
+@dataclass(frozen=True)
+class Loop:
+    """What the interview-loop scenario loads, picked by bench/loop_setup.py."""
+
+    role: int
+    application: int
+    candidate: int
+    interviews: list[int]  # booked for the interviewer, each scorecard submitted once
+    scorecard_form: str  # the scorecard's fields, urlencoded, without the CSRF token
+
+
+def prepare_data(
+    cli: Path, env: dict[str, str], scale: int, submits: int
+) -> tuple[str, Loop | None]:
+    """Migrate, load the built-in pack and the demo workspaces (the large one at ``scale``);
+    return an API token secret and, with a scale, the interview loop's data."""
+    demo = ["demo", "--scale", str(scale)] if scale else ["demo"]
+    for args in (["migrate", "--no-input"], ["content", "load"], demo):
         print(f"  hireloop {' '.join(args)}", flush=True)
         run_cli(cli, env, *args)
     secret = run_cli(cli, env, "shell", "-c", TOKEN_SNIPPET).strip().splitlines()[-1]
     if not secret.startswith("hl_"):
         raise BenchError(f"unexpected API token output: {secret!r}")
-    return secret
+    if not scale:
+        return secret, None
+    print(f"  booking {submits} interviews whose scorecards are submitted", flush=True)
+    code = f"SUBMITS = {submits}\n{LOOP_SETUP.read_text()}"
+    output = run_cli(cli, env, "shell", "-c", code).strip().splitlines()[-1]
+    try:
+        return secret, Loop(**json.loads(output))
+    except (ValueError, TypeError) as exc:
+        raise BenchError(f"unexpected output from {LOOP_SETUP.name}: {output[:300]!r}") from exc
 
 
 @contextmanager
@@ -373,14 +439,20 @@ def cookies_from(headers: http.client.HTTPMessage) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-def session_cookie(port: int) -> str:
-    """Sign in as the demo admin once; return the Cookie header for page requests."""
+@dataclass(frozen=True)
+class Session:
+    cookie: str  # the Cookie header
+    csrf: str  # the CSRF token a form posts back
+
+
+def sign_in(port: int, email: str) -> Session:
+    """Sign in as ``email`` once; return the session for page requests."""
     status, headers, _ = http_request(port, "GET", "/login/")
     csrf = cookies_from(headers).get("csrftoken")
     if status != 200 or not csrf:
         raise BenchError(f"GET /login/ answered {status} without a csrftoken cookie")
     form = urllib.parse.urlencode(
-        {"username": DEMO_EMAIL, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": csrf}
+        {"username": email, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": csrf}
     )
     status, headers, _ = http_request(
         port,
@@ -394,26 +466,105 @@ def session_cookie(port: int) -> str:
     )
     cookies = {"csrftoken": csrf, **cookies_from(headers)}
     if status != 302 or "sessionid" not in cookies:
-        raise BenchError(f"signing in as {DEMO_EMAIL} failed: POST /login/ answered {status}")
-    return "; ".join(f"{k}={cookies[k]}" for k in ("sessionid", "csrftoken"))
+        raise BenchError(f"signing in as {email} failed: POST /login/ answered {status}")
+    cookie = "; ".join(f"{k}={cookies[k]}" for k in ("sessionid", "csrftoken"))
+    return Session(cookie, cookies["csrftoken"])
 
 
 def first_question_id(port: int, auth: dict[str, str]) -> int:
     status, _, body = http_request(port, "GET", "/api/v1/library/questions?limit=1", auth)
     if status == 401:
-        raise BenchError("the API refused the bench token (401): check TokenAuth/token_lookup")
+        raise BenchError("the API refused the bench token (401): check TokenAuth/token_membership")
     items = json.loads(body).get("items") if status == 200 else None
     if not items:
         raise BenchError(f"no question to open: GET /api/v1/library/questions answered {status}")
     return int(items[0]["id"])
 
 
-def check_ok(port: int, endpoint: Endpoint, headers: dict[str, str]) -> None:
-    status, _, body = http_request(port, "GET", endpoint.path, headers)
-    if status != 200:
-        raise BenchError(
-            f"{endpoint.name} (GET {endpoint.path}) answered {status}, not 200: {body[:300]!r}"
+def check_ok(port: int, endpoint: Endpoint, headers: dict[str, str], submits: Submits) -> None:
+    """The endpoint answers 200 (a scorecard submit: 302 to the submitted scorecard)."""
+    if endpoint.submits:
+        path = endpoint.path.format(id=submits.take())
+        status, answer, body = http_request(port, "POST", path, headers, submits.body)
+        if status == 302 and answer.get("Location") == path:
+            return
+    else:
+        status, _, body = http_request(port, "GET", endpoint.path, headers)
+        if status == 200:
+            return
+    method = "POST" if endpoint.submits else "GET"
+    raise BenchError(
+        f"{endpoint.name} ({method} {endpoint.path}) answered {status}: {body[:300]!r}"
+    )
+
+
+class Submits:
+    """The interviews whose scorecards are submitted, each once: checks take one, wrk runs a
+    Lua script that posts the next ones (every thread its own) and says where it stopped."""
+
+    def __init__(self, interviews: list[int], form: str, csrf: str, folder: Path) -> None:
+        self.interviews = interviews
+        self.body = f"{form}&csrfmiddlewaretoken={csrf}"
+        self.folder = folder
+        self.position = 0
+        self.reused = False
+
+    def take(self) -> int:
+        interview = self.interviews[self.position % len(self.interviews)]
+        self.advance(self.position + 1)
+        return interview
+
+    def advance(self, position: int) -> None:
+        self.reused = self.reused or position > len(self.interviews)
+        self.position = position
+
+    def script(self, path_pattern: str, threads: int) -> Path:
+        before, after = path_pattern.split("{id}")
+        script = self.folder / f"submit-{self.position}.lua"
+        script.write_text(
+            SUBMIT_LUA.replace("$IDS", ",".join(map(str, self.interviews)))
+            .replace("$BODY", json.dumps(self.body))
+            .replace("$BEFORE", json.dumps(before))
+            .replace("$AFTER", json.dumps(after))
+            .replace("$START", str(self.position))
+            .replace("$STEP", str(threads))
         )
+        return script
+
+
+# Each wrk thread posts the scorecards at positions start + thread + n * threads, so no two
+# requests submit the same one; done() prints the first position no thread reached.
+SUBMIT_LUA = """
+local ids = {$IDS}
+local body = $BODY
+local before, after = $BEFORE, $AFTER
+local start, step = $START, $STEP
+local threads = {}
+
+function setup(thread)
+  thread:set("first", start + #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  sent = 0
+end
+
+function request()
+  local position = first + sent * step
+  sent = sent + 1
+  local id = ids[(position % #ids) + 1]
+  return wrk.format("POST", before .. id .. after, nil, body)
+end
+
+function done(summary, latency, requests)
+  local most = 0
+  for _, thread in ipairs(threads) do
+    most = math.max(most, thread:get("sent"))
+  end
+  io.write(string.format("next position: %d\\n", start + most * step))
+end
+"""
 
 
 # --- wrk ----------------------------------------------------------------------------------
@@ -422,9 +573,17 @@ _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0
 
 
 def run_wrk(
-    wrk: str, args: argparse.Namespace, port: int, path: str, headers: dict[str, str], seconds: int
+    wrk: str,
+    args: argparse.Namespace,
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    seconds: int,
+    script: Path | None = None,
 ) -> WrkRun:
     command = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(f"http://{HOST}:{port}{path}")
@@ -452,6 +611,7 @@ def parse_wrk(output: str) -> WrkRun:
         raise BenchError(f"cannot read wrk output:\n{output}")
     non_2xx = find(r"Non-2xx or 3xx responses: (\d+)")
     sockets = find(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+    position = find(r"^next position: (\d+)$")
     return WrkRun(
         requests=int(requests[1]),
         requests_per_s=float(rate[1]),
@@ -459,6 +619,7 @@ def parse_wrk(output: str) -> WrkRun:
         p99_ms=latency_ms(99),
         non_2xx_3xx=int(non_2xx[1]) if non_2xx else 0,
         socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
+        next_position=int(position[1]) if position else None,
     )
 
 
@@ -467,12 +628,13 @@ def parse_wrk(output: str) -> WrkRun:
 
 def judge(endpoint: Endpoint, run: WrkRun, others: float, ceiling_rps: float) -> Result:
     share = run.requests_per_s / ceiling_rps if ceiling_rps else 0.0
-    min_share = MIN_SHARE.get(endpoint.kind)
+    target = TARGETS.get(endpoint.kind)
     passed = None
-    if min_share is not None:
+    if target is not None:
         passed = (
-            share >= min_share
-            and run.p99_ms < MAX_P99_MS
+            (target.min_share is None or share >= target.min_share)
+            and (target.min_rps is None or run.requests_per_s >= target.min_rps)
+            and run.p99_ms < target.max_p99_ms
             and run.non_2xx_3xx == 0
             and run.socket_errors == 0
         )
@@ -487,7 +649,9 @@ def judge(endpoint: Endpoint, run: WrkRun, others: float, ceiling_rps: float) ->
         non_2xx_3xx=run.non_2xx_3xx,
         socket_errors=run.socket_errors,
         share_of_ceiling=share,
-        min_share=min_share,
+        min_share=target.min_share if target else None,
+        min_rps=target.min_rps if target else None,
+        max_p99_ms=target.max_p99_ms if target else None,
         passed=passed,
         others_cpu_share=others,
     )
@@ -495,17 +659,18 @@ def judge(endpoint: Endpoint, run: WrkRun, others: float, ceiling_rps: float) ->
 
 def print_table(results: list[Result]) -> None:
     header = (
-        f"{'endpoint':<14} {'path':<50} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'endpoint':<16} {'path':<50} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'ceiling':>8} {'target':>16} {'errors':>6} {'others':>6}  result"
     )
     print(header)
     print("-" * len(header))
     for r in results:
-        target = "-" if r.min_share is None else f">={r.min_share:.0%}, p99<{MAX_P99_MS:.0f}"
+        target = TARGETS.get(r.kind)
         verdict = "ceiling" if r.passed is None else ("PASS" if r.passed else "FAIL")
         print(
-            f"{r.name:<14} {r.path:<50} {r.requests_per_s:>8.0f} {r.p50_ms:>7.2f} "
-            f"{r.p99_ms:>7.2f} {r.share_of_ceiling:>8.1%} {target:>16} "
+            f"{r.name:<16} {r.path:<50} {r.requests_per_s:>8.0f} {r.p50_ms:>7.2f} "
+            f"{r.p99_ms:>7.2f} {r.share_of_ceiling:>8.1%} "
+            f"{target.describe() if target else '-':>16} "
             f"{r.non_2xx_3xx + r.socket_errors:>6} {r.others_cpu_share:>6.0%}  {verdict}"
         )
 
@@ -517,8 +682,10 @@ def print_failures(results: list[Result]) -> None:
         reasons = []
         if r.min_share is not None and r.share_of_ceiling < r.min_share:
             reasons.append(f"{r.share_of_ceiling:.1%} of the ceiling < {r.min_share:.0%}")
-        if r.p99_ms >= MAX_P99_MS:
-            reasons.append(f"p99 {r.p99_ms:.1f} ms >= {MAX_P99_MS:.0f} ms")
+        if r.min_rps is not None and r.requests_per_s < r.min_rps:
+            reasons.append(f"{r.requests_per_s:.0f} requests/s < {r.min_rps:.0f}")
+        if r.max_p99_ms is not None and r.p99_ms >= r.max_p99_ms:
+            reasons.append(f"p99 {r.p99_ms:.1f} ms >= {r.max_p99_ms:.0f} ms")
         if r.non_2xx_3xx or r.socket_errors:
             reasons.append(f"{r.non_2xx_3xx} non-2xx/3xx, {r.socket_errors} socket errors")
         print(f"FAIL {r.name}: {'; '.join(reasons)}")
@@ -527,43 +694,98 @@ def print_failures(results: list[Result]) -> None:
 # --- the run ------------------------------------------------------------------------------
 
 
-def endpoints(question_id: int) -> list[Endpoint]:
-    """What is measured, in order; the ceiling comes first and again last to show any drift."""
+def endpoints(question_id: int, loop: Loop | None) -> list[Endpoint]:
+    """What is measured, in order; the ceiling comes first and again last to show any drift.
+    The scorecard submits come last of the loop: they add to what the other pages read."""
     ceiling = "/healthz"
+    library = [
+        Endpoint("api list", "/api/v1/library/questions?limit=50", "api", "token"),
+        Endpoint("api search", "/api/v1/library/questions?q=index", "api", "token"),
+        Endpoint(
+            "api search 2", "/api/v1/library/questions?q=database+transactions", "api", "token"
+        ),
+        Endpoint("page list", "/library/questions/", "page", "admin"),
+        Endpoint("page search", "/library/questions/?q=cache", "page", "admin"),
+        Endpoint("page detail", f"/library/questions/{question_id}/", "page", "admin"),
+    ]
+    interview_loop = []
+    if loop is not None:
+        interview_loop = [
+            Endpoint("loop board", f"/roles/{loop.role}/", "loop", "big-admin"),
+            Endpoint("loop candidates", "/candidates/", "loop", "big-admin"),
+            Endpoint("loop candidate", f"/candidates/{loop.candidate}/", "loop", "big-admin"),
+            Endpoint(
+                "loop debrief", f"/applications/{loop.application}/debrief/", "loop", "big-admin"
+            ),
+            Endpoint("loop submit", "/interviews/{id}/scorecard/", "loop", "big-interviewer", True),
+        ]
     return [
         Endpoint("ceiling", ceiling, "ceiling"),
-        Endpoint("api list", "/api/v1/library/questions?limit=50", "api"),
-        Endpoint("api search", "/api/v1/library/questions?q=index", "api"),
-        Endpoint("api search 2", "/api/v1/library/questions?q=database+transactions", "api"),
-        Endpoint("page list", "/library/questions/", "page"),
-        Endpoint("page search", "/library/questions/?q=cache", "page"),
-        Endpoint("page detail", f"/library/questions/{question_id}/", "page"),
+        *library,
+        *interview_loop,
         Endpoint("ceiling again", ceiling, "ceiling"),
     ]
 
 
-def benchmark(
-    args: argparse.Namespace, wrk: str, port: int, token: str, our_pids: Callable[[], list[int]]
-) -> list[Result]:
-    auth: dict[Kind, dict[str, str]] = {
-        "ceiling": {},
-        "api": {"Authorization": f"Bearer {token}"},
-        "page": {"Cookie": session_cookie(port)},
+def credentials(port: int, token: str, loop: Loop | None) -> dict[Who, dict[str, str]]:
+    """The headers each kind of requester sends (signing in once per session)."""
+    auth: dict[Who, dict[str, str]] = {
+        "nobody": {},
+        "token": {"Authorization": f"Bearer {token}"},
+        "admin": {"Cookie": sign_in(port, DEMO_EMAIL).cookie},
     }
-    targets = endpoints(first_question_id(port, auth["api"]))
+    if loop is not None:
+        auth["big-admin"] = {"Cookie": sign_in(port, f"admin@{BIG_WORKSPACE}.test").cookie}
+    return auth
+
+
+def benchmark(
+    args: argparse.Namespace,
+    wrk: str,
+    port: int,
+    token: str,
+    loop: Loop | None,
+    folder: Path,
+    our_pids: Callable[[], list[int]],
+) -> list[Result]:
+    auth = credentials(port, token, loop)
+    submits = Submits([], "", "", folder)
+    if loop is not None:
+        interviewer = sign_in(port, f"interviewer@{BIG_WORKSPACE}.test")
+        submits = Submits(loop.interviews, loop.scorecard_form, interviewer.csrf, folder)
+        auth["big-interviewer"] = {
+            "Cookie": interviewer.cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+    targets = endpoints(first_question_id(port, auth["token"]), loop)
     for endpoint in targets:
-        check_ok(port, endpoint, auth[endpoint.kind])
+        check_ok(port, endpoint, auth[endpoint.who], submits)
     runs: list[tuple[Endpoint, WrkRun, float]] = []
     for endpoint in targets:
-        print(f"  {endpoint.name:<14} GET {endpoint.path}", flush=True)
-        headers = auth[endpoint.kind]
+        method = "POST" if endpoint.submits else "GET"
+        print(f"  {endpoint.name:<16} {method} {endpoint.path}", flush=True)
+        headers = auth[endpoint.who]
+
+        def load(seconds: int, endpoint: Endpoint = endpoint, headers: dict = headers) -> WrkRun:
+            script = submits.script(endpoint.path, args.threads) if endpoint.submits else None
+            run = run_wrk(wrk, args, port, endpoint.path, headers, seconds, script)
+            if run.next_position is not None:
+                submits.advance(run.next_position)
+            return run
+
         if args.warmup:
-            run_wrk(wrk, args, port, endpoint.path, headers, args.warmup)
+            load(args.warmup)
         pids = our_pids()
         before = cpu_snapshot(pids)
-        run = run_wrk(wrk, args, port, endpoint.path, headers, args.duration)
+        run = load(args.duration)
         runs.append((endpoint, run, others_cpu_share(pids, before)))
-        check_ok(port, endpoint, headers)  # still answering 200 after the load
+        check_ok(port, endpoint, headers, submits)  # still answering after the load
+    if submits.reused:
+        print(
+            f"NOTE: more than the {len(submits.interviews)} booked scorecards were submitted, so "
+            "some were submitted twice (and refused): raise --submits.",
+            flush=True,
+        )
     ceilings = [run.requests_per_s for endpoint, run, _ in runs if endpoint.kind == "ceiling"]
     ceiling_rps = sum(ceilings) / len(ceilings)
     return [judge(endpoint, run, others, ceiling_rps) for endpoint, run, others in runs]
@@ -594,7 +816,7 @@ def run(args: argparse.Namespace) -> int:
         env = app_env(data_dir, database_url)
         database = database_label(database_url)
         print(f"Preparing a fresh {args.db} database in {data_dir}", flush=True)
-        token = prepare_data(cli, env)
+        token, loop = prepare_data(cli, env, args.scale, args.submits)
         print(f"Serving on http://{HOST}:{port}/ (hireloop serve)", flush=True)
         server = stack.enter_context(running_server(cli, env, port, data_dir / "server.log"))
 
@@ -607,7 +829,7 @@ def run(args: argparse.Namespace) -> int:
             f"{args.duration}s per endpoint",
             flush=True,
         )
-        results = benchmark(args, wrk, port, token, our_pids)
+        results = benchmark(args, wrk, port, token, loop, data_dir, our_pids)
     report(args, database, results, noise_warning(results))
     return 1 if args.strict and any(r.passed is False for r in results) else 0
 
@@ -623,6 +845,10 @@ def report(args: argparse.Namespace, database: str, results: list[Result], warni
         f"machine) | wrk: {args.threads} threads, {args.connections} connections, "
         f"{args.duration}s per endpoint"
     )
+    if args.scale:
+        print(
+            f"Interview loop: workspace '{BIG_WORKSPACE}' of `hireloop demo --scale {args.scale}`."
+        )
     print()
     print_table(results)
     print()
@@ -637,7 +863,7 @@ def report(args: argparse.Namespace, database: str, results: list[Result], warni
             "duration_s": args.duration,
             "connections": args.connections,
             "threads": args.threads,
-            "max_p99_ms": MAX_P99_MS,
+            "scale": args.scale,
             "warning": warning or None,
             "results": [asdict(r) for r in results],
         }

@@ -10,6 +10,7 @@ from django.test import Client
 
 from hireloop.accounts.models import Membership, Role, User, Workspace
 from hireloop.accounts.services import api_token_create
+from hireloop.library.models import Pack
 from hireloop.library.services import pack_load
 
 from .factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
@@ -102,7 +103,10 @@ def _static_without_manifest(settings):
 
 
 @pytest.fixture
-def reload_library():
-    """Transactional tests flush every table; put the built-in library back afterwards."""
+def reload_library(transactional_db):
+    """Transactional tests flush every table: load the built-in library if an earlier one left
+    it empty, and put it back afterwards."""
+    if not Pack.objects.exists():
+        pack_load(path=BUILTIN_PACK)
     yield
     pack_load(path=BUILTIN_PACK, force=True)

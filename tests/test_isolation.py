@@ -13,15 +13,18 @@ from django.utils import timezone
 from hireloop.accounts.models import ApiToken
 from hireloop.accounts.services import api_token_create
 from hireloop.api.app import api
+from hireloop.assessments.models import Assignment, CheckResult, GradingRun
+from hireloop.assessments.selectors import pseudonym
 from hireloop.decisions.models import Decision, FocusArea
 from hireloop.hiring.models import Application, Candidate, Role
 from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.interviews.models import Feedback, Interview
 from hireloop.interviews.services import feedback_save_draft, interview_schedule
-from hireloop.library.models import Question, Scorecard
+from hireloop.library.models import PracticalTask, Question, Scorecard
 from hireloop.library.services import question_copy, scorecard_copy
 
 from .conftest import signed_in
+from .practical import DDL, GRADERS, assign, graded, hand_in
 
 SECRET = "Beta-only question nobody else may read"
 
@@ -46,6 +49,8 @@ UNSCOPED_PAGES = {
     "healthz",
     "readyz",
     "candidate-prep",  # reached by a signed link, not by workspace membership
+    "task-portal",  # reached by a signed link, not by workspace membership
+    "task-reviews",  # the member's own workspace only (test_the_review_queue_...)
     "roles",
     "role-new",
     "candidates",
@@ -90,8 +95,9 @@ def _page_names() -> set[str]:
 
 
 @pytest.fixture
-def theirs(other_team):
+def theirs(other_team, settings):
     """Workspace B's own objects."""
+    settings.GRADERS = GRADERS
     membership = other_team.membership(other_team.admin)
     question = question_copy(
         membership=membership,
@@ -121,7 +127,12 @@ def theirs(other_team):
         interview_id=interview.pk,
         data={"notes": SECRET},
     )
+    run = graded(assign(other_team, application, "ecommerce-schema-design"), f"-- {SECRET}\n{DDL}")
     return {
+        "assignment": run.submission.assignment,
+        "run": run,
+        "check": run.checks.first(),
+        "archive": hand_in(assign(other_team, application, "todo-rest-api")),
         "interview": interview,
         "question": question,
         "scorecard": scorecard,
@@ -154,6 +165,7 @@ def _scoped_pages(b):
         **_scoped_hiring_pages(b),
         **_scoped_interview_pages(b),
         **_scoped_decision_pages(b),
+        **_scoped_task_pages(b),
     }
 
 
@@ -231,6 +243,7 @@ def _scoped_api(b):
         "/api/v1/library/scorecards/{scorecard_id}/copy": [("post", f"{base}/scorecards/{s}/copy")],
         **_scoped_hiring_api(b),
         **_scoped_interview_api(b),
+        **_scoped_task_api(b),
     }
 
 
@@ -292,6 +305,39 @@ def _scoped_hiring_api(b):
     }
 
 
+def _scoped_task_pages(b):
+    t, a, r, c = b["assignment"].pk, b["application"].pk, b["run"].pk, b["check"].pk
+    return {
+        "assignment-create": [
+            ("get", f"/applications/{a}/tasks/new/"),
+            ("post", f"/applications/{a}/tasks/new/"),
+        ],
+        "assignment-review": [("get", f"/tasks/{t}/")],
+        "assignment-progress": [("get", f"/tasks/{t}/progress/")],
+        "assignment-score": [("post", f"/tasks/{t}/score/")],
+        "assignment-regrade": [("post", f"/tasks/{t}/regrade/")],
+        "check-override": [("post", f"/tasks/checks/{c}/override/")],
+        "submission-download": [("get", f"/tasks/submissions/{b['archive'].pk}/download/")],
+        "run-artifact": [("get", f"/tasks/runs/{r}/files/er-diagram.svg")],
+    }
+
+
+def _scoped_task_api(b):
+    t, a, c = b["assignment"].pk, b["application"].pk, b["check"].pk
+    return {
+        "/api/v1/applications/{application_id}/assignments": [
+            ("get", f"/api/v1/applications/{a}/assignments"),
+            ("post", f"/api/v1/applications/{a}/assignments"),
+        ],
+        "/api/v1/assignments/{assignment_id}": [("get", f"/api/v1/assignments/{t}")],
+        "/api/v1/assignments/{assignment_id}/review": [("post", f"/api/v1/assignments/{t}/review")],
+        "/api/v1/assignments/{assignment_id}/regrade": [
+            ("post", f"/api/v1/assignments/{t}/regrade")
+        ],
+        "/api/v1/checks/{check_id}/override": [("post", f"/api/v1/checks/{c}/override")],
+    }
+
+
 def test_every_route_is_classified(theirs):
     pages = _page_names()
     assert pages == UNSCOPED_PAGES | set(_scoped_pages(theirs)), "classify new pages here"
@@ -319,6 +365,10 @@ def _payload() -> dict:
         "interviewer_ids": [1],
         "recommendation": "hire",
         "notes": "hijacked",
+        "task": PracticalTask.objects.get(slug="todo-rest-api").pk,
+        "score": 5,
+        "result": "pass",
+        "points": 1,
     }
 
 
@@ -339,6 +389,10 @@ def _state(b) -> tuple:
         Feedback.objects.get(interview=b["interview"]).notes,
         Role.objects.get(pk=b["role"].pk).rules,
         ApiToken.objects.get(pk=b["token"].pk).revoked_at,
+        Assignment.objects.count(),
+        GradingRun.objects.count(),
+        Assignment.objects.get(pk=b["assignment"].pk).review_score,
+        CheckResult.objects.get(pk=b["check"].pk).final_result,
     )
 
 
@@ -377,3 +431,12 @@ def test_lists_never_show_another_workspace(team, theirs):
         f"/library/scorecards/{theirs['scorecard'].pk}/"
         not in client.get("/library/scorecards/").content.decode()
     )
+
+
+def test_the_review_queue_never_shows_another_workspace(team, other_team, theirs):
+    label = pseudonym(theirs["assignment"])
+    for who in ("admin", "hiring_manager", "interviewer"):
+        page = signed_in(getattr(team, who)).get("/tasks/").content.decode()
+        assert label not in page and f"/tasks/{theirs['assignment'].pk}/" not in page
+    # Workspace B's own admin does see it: the label is a real, findable one.
+    assert label in signed_in(other_team.admin).get("/tasks/").content.decode()

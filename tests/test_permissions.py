@@ -15,12 +15,14 @@ from hireloop.interviews.services import feedback_save_draft, feedback_submit, i
 from hireloop.library.models import Scorecard
 
 from .conftest import bearer
+from .practical import GRADERS, assign, graded
 
 ROLES = ["admin", "recruiter", "hiring_manager", "interviewer"]
 
 
 @pytest.fixture
-def world(team):
+def world(team, settings):
+    settings.GRADERS = GRADERS
     recruiter = team.membership(team.recruiter)
     role = role_create(
         membership=recruiter, title="Backend", seniority="mid", hiring_manager=team.hiring_manager
@@ -49,7 +51,10 @@ def world(team):
         interviewer_ids=[team.interviewer.pk],
     )
     other = candidate_create(membership=recruiter, data={"name": "Kim", "email": "kim@e.test"})
+    run = graded(assign(team, application, "ecommerce-schema-design"))
     return {
+        "assignment": run.submission.assignment,
+        "check": run.checks.get(result="fail"),
         "role": role,
         "candidate": candidate,
         "application": application,
@@ -162,6 +167,38 @@ def _actions(w):
             {"days": 3},
             {"admin", "recruiter"},
         ),
+        *_task_actions(w),
+    ]
+
+
+def _task_actions(w):
+    a, t, c = w["application"].pk, w["assignment"].pk, w["check"].pk
+    reviewers = {"admin", "hiring_manager", "interviewer"}
+    return [
+        ("list practical tasks", "get", f"/api/v1/applications/{a}/assignments", None, set(ROLES)),
+        (
+            "assign a practical task",
+            "post",
+            f"/api/v1/applications/{a}/assignments",
+            {"task": "todo-rest-api"},
+            {"admin", "recruiter", "hiring_manager"},
+        ),
+        ("read a practical task", "get", f"/api/v1/assignments/{t}", None, set(ROLES)),
+        (
+            "override a check",
+            "post",
+            f"/api/v1/checks/{c}/override",
+            {"result": "partial", "points": 1, "reason": "Half of it is there."},
+            reviewers,
+        ),
+        (
+            "score a practical task",
+            "post",
+            f"/api/v1/assignments/{t}/review",
+            {"score": 4},
+            reviewers,
+        ),
+        ("grade a practical task again", "post", f"/api/v1/assignments/{t}/regrade", {}, reviewers),
     ]
 
 

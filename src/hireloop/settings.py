@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hireloop.web.context.workspace",
             ],
+            # {% url %} that remembers what it reversed (see the module).
+            "builtins": ["hireloop.web.templatetags.memo_url"],
         },
     }
 ]
@@ -167,8 +169,9 @@ for _item in env_list("HIRELOOP_GRADERS", []):
 if GRADING_STALE_SECONDS <= 2 * GRADING_HEARTBEAT_SECONDS:
     raise ImproperlyConfigured("GRADING_STALE_SECONDS must exceed twice the heartbeat interval")
 
-
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend, reading the signed-in user with one fixed query per request.
+AUTHENTICATION_BACKENDS = ["hireloop.accounts.backends.UserBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -248,6 +251,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
+# Database sessions (signing out ends them on every server process), read with one query.
+SESSION_ENGINE = "hireloop.accounts.sessions"
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper()
 LOGGING = {

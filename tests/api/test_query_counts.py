@@ -76,6 +76,8 @@ def test_queries_do_not_grow_with_the_data(team):
         ]
 
     client.get("/api/v1/roles")  # the token's first use records itself once
+    for url in urls(0)[-2:]:  # the library lists are cached from their first request on
+        client.get(url)
     small = _counts(client, urls(_grow(team, role, 0, 2)))
     large = _counts(client, urls(_grow(team, role, 2, 10)))
     assert small == large, list(zip(urls(0), small, large, strict=True))

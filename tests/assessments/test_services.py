@@ -132,6 +132,25 @@ def test_no_submissions_after_the_deadline(schema_assignment):
         )
 
 
+def test_no_submissions_once_the_application_is_closed(team, application, schema_assignment):
+    application_move(
+        membership=team.membership(team.recruiter),
+        application_id=application.pk,
+        action="withdraw",
+        version=application.version,
+    )
+    schema_assignment.refresh_from_db()
+    with pytest.raises(Conflict, match="application is closed"):
+        _submit(schema_assignment)
+
+
+def test_the_portal_link_is_stable_and_says_why_it_fails(schema_assignment):
+    assert services.portal_token(schema_assignment) == services.portal_token(schema_assignment)
+    with pytest.raises(services.PortalLinkError) as exc:
+        services.portal_assignment("garbage")
+    assert exc.value.status == 404
+
+
 @pytest.mark.parametrize("text", ["", "   ", "x" * (200 * 1024 + 1)])
 def test_empty_or_huge_text_is_refused(schema_assignment, text):
     with pytest.raises(InvalidInput):

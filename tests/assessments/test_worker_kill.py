@@ -74,7 +74,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killed_worker_run_completes_once(schema_assignment, tmp_path, reload_library, monkeypatch):
+def test_killed_worker_run_completes_once(schema_assignment, reload_library, tmp_path, monkeypatch):
     (tmp_path / "data").mkdir()
     # The queue message is lost (as if the web process died before sending it): the worker
     # must find the run in the database by itself.

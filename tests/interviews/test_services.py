@@ -156,6 +156,31 @@ def test_draft_submit_and_what_is_missing(team, loop):
         )
 
 
+def test_submitting_with_the_data_saves_it_in_the_same_transaction(team, loop):
+    interviewer = team.membership(team.interviewer)
+    interview = loop["interview"]
+    incomplete = {"ratings": {interview.scorecard_version.snapshot["criteria"][0]["slug"]: 2}}
+    with pytest.raises(InvalidInput):
+        feedback_submit(membership=interviewer, interview_id=interview.pk, data=incomplete)
+    assert not interview.feedback.exists()  # refused: nothing saved, not even the draft
+    submitted = feedback_submit(
+        membership=interviewer, interview_id=interview.pk, data=_complete(interview)
+    )
+    assert submitted.status == "submitted" and submitted.revision == 1
+    assert submitted.ratings == _complete(interview)["ratings"]
+    assert FeedbackRevision.objects.get(feedback=submitted).snapshot["ratings"] == submitted.ratings
+    with pytest.raises(Conflict, match="amend it"):
+        feedback_submit(
+            membership=interviewer, interview_id=interview.pk, data=_complete(interview)
+        )
+    with pytest.raises(PermissionDenied):
+        feedback_submit(
+            membership=team.membership(team.recruiter),
+            interview_id=interview.pk,
+            data=_complete(interview),
+        )
+
+
 def test_amending_needs_a_reason_and_keeps_every_version(team, loop):
     interviewer = team.membership(team.interviewer)
     interview = loop["interview"]

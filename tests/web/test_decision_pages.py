@@ -355,7 +355,7 @@ def test_rules_editor_rejects_out_of_range_values(team, interviewed):
     assert response.status_code == 400
     text = _text(response)
     assert "The rules were not saved." in text
-    assert "Between 0 and 3." in text and "Between 1 and 5, or blank for none." in text
+    assert "Between 0 and 5." in text and "Between 1 and 5, or blank for none." in text
     role.refresh_from_db()
     assert role.rules == {}
 

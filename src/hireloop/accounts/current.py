@@ -5,14 +5,22 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from .models import Membership
-from .selectors import membership_in
+from .selectors import choose_membership, user_memberships
 
 SESSION_KEY = "workspace_id"
-_CACHE_ATTR = "_hireloop_membership"
+_CACHE_ATTR = "_hireloop_memberships"
+
+
+def current_memberships(request: HttpRequest) -> list[Membership]:
+    """All the signed-in user's memberships (with workspaces), read once per request."""
+    if not hasattr(request, _CACHE_ATTR):
+        setattr(request, _CACHE_ATTR, user_memberships(request.user))  # type: ignore[arg-type]
+    return getattr(request, _CACHE_ATTR)  # type: ignore[no-any-return]
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
     """The membership chosen in the session (or the user's first); None when signed out."""
-    if not hasattr(request, _CACHE_ATTR):
-        setattr(request, _CACHE_ATTR, membership_in(request.user, request.session.get(SESSION_KEY)))  # type: ignore[arg-type]
-    return getattr(request, _CACHE_ATTR)
+    memberships = current_memberships(request)
+    if not memberships:
+        return None
+    return choose_membership(memberships, request.session.get(SESSION_KEY))

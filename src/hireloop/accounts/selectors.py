@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from hireloop.lib.rows import RowReader
+
 from .errors import PermissionDenied
-from .models import ApiToken, FailedLogin, Membership, User
+from .models import ApiToken, FailedLogin, Membership, User, Workspace
 from .permissions import Capability, can
+
+_MEMBERSHIP = RowReader(Membership)
+_WORKSPACE = RowReader(Workspace)
+_USER = RowReader(User)
+_TOKEN = RowReader(ApiToken)
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -20,16 +29,39 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
+def user_memberships(user: User) -> list[Membership]:
+    """The user's memberships with their workspaces, by workspace name, in one cheap query
+    (every page needs them: the current workspace and the switcher in the header)."""
+    if not user.is_authenticated:
+        return []
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_MEMBERSHIP.columns('m')}, {_WORKSPACE.columns('w')} "  # noqa: S608
+            f"FROM {Membership._meta.db_table} m "
+            f"JOIN {Workspace._meta.db_table} w ON w.id = m.workspace_id "
+            f"WHERE m.user_id = %s ORDER BY w.{quote('name')}, m.id",
+            [user.pk],
+        )
+        rows = cursor.fetchall()
+    memberships = []
+    for row in rows:
+        membership = _MEMBERSHIP.build(row[: _MEMBERSHIP.width])
+        membership.workspace = _WORKSPACE.build(row[_MEMBERSHIP.width :])
+        membership.user = user
+        memberships.append(membership)
+    return memberships
+
+
+def choose_membership(memberships: list[Membership], workspace_id: int | None) -> Membership | None:
+    """The membership in ``workspace_id``, or the first one when none (or another) is chosen."""
+    chosen = next((m for m in memberships if m.workspace_id == workspace_id), None)
+    return chosen or (memberships[0] if memberships else None)
+
+
 def membership_in(user: User, workspace_id: int | None) -> Membership | None:
     """The user's membership in ``workspace_id``, or their first one when none is chosen."""
-    if not user.is_authenticated:
-        return None
-    qs = memberships_of(user)
-    if workspace_id is not None:
-        chosen = qs.filter(workspace_id=workspace_id).first()
-        if chosen is not None:
-            return chosen
-    return qs.first()
+    return choose_membership(user_memberships(user), workspace_id)
 
 
 def require(membership: Membership | None, capability: Capability) -> Membership:
@@ -44,19 +76,40 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def token_lookup(raw: str) -> ApiToken | None:
-    """Resolve ``hl_<prefix>_<secret>`` to a live token, comparing only hashes."""
+def token_membership(raw: str) -> tuple[ApiToken, Membership] | None:
+    """Resolve ``hl_<prefix>_<secret>`` to a live token and its owner's current membership in
+    the token's workspace, comparing only hashes. One query, read fresh on every request: a
+    revoked token, a deactivated user or a removed member is refused at once, and a changed
+    role applies at once."""
     parts = raw.split("_", 2)  # the secret itself may contain underscores
     if len(parts) != 3 or parts[0] != "hl":
         return None
-    token = (
-        ApiToken.objects.select_related("user", "workspace")
-        .filter(prefix=parts[1], revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None or token.token_hash != hash_token(raw):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_TOKEN.columns('t')}, {_MEMBERSHIP.columns('m')}, "  # noqa: S608
+            f"{_USER.columns('u')}, {_WORKSPACE.columns('w')} "
+            f"FROM {ApiToken._meta.db_table} t "
+            f"JOIN {User._meta.db_table} u ON u.id = t.user_id "
+            f"JOIN {Workspace._meta.db_table} w ON w.id = t.workspace_id "
+            f"JOIN {Membership._meta.db_table} m "
+            "ON m.user_id = t.user_id AND m.workspace_id = t.workspace_id "
+            "WHERE t.prefix = %s AND t.revoked_at IS NULL AND u.is_active = %s",
+            [parts[1], True],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
-    return token
+    token = _TOKEN.build(row[: _TOKEN.width])
+    if not hmac.compare_digest(token.token_hash, hash_token(raw)):
+        return None
+    start = _TOKEN.width
+    membership = _MEMBERSHIP.build(row[start : start + _MEMBERSHIP.width])
+    start += _MEMBERSHIP.width
+    user = _USER.build(row[start : start + _USER.width])
+    workspace = _WORKSPACE.build(row[start + _USER.width :])
+    token.user = membership.user = user
+    token.workspace = membership.workspace = workspace
+    return token, membership
 
 
 def login_throttle_remaining(email: str, ip: str | None) -> int:

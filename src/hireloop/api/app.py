@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import TokenAuth, WorkspaceSessionAuth
 from .renderers import ORJSONRenderer
+from .routers.assessments import router as assessments_router
 from .routers.hiring import router as hiring_router
 from .routers.interviews import router as interviews_router
 from .routers.library import router as library_router
@@ -25,3 +26,4 @@ errors.install(api)
 api.add_router("/library", library_router)
 api.add_router("/", hiring_router)
 api.add_router("/", interviews_router)
+api.add_router("/", assessments_router)

@@ -11,7 +11,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from hireloop.accounts.current import current_membership
 from hireloop.accounts.models import ApiToken
-from hireloop.accounts.selectors import membership_in, token_lookup
+from hireloop.accounts.selectors import token_membership
 
 # Recording every use would turn each read into a write; once a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -19,16 +19,14 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        api_token = token_lookup(token)
-        if api_token is None:
+        found = token_membership(token)
+        if found is None:
             return None
-        membership = membership_in(api_token.user, api_token.workspace_id)
-        if membership is None or membership.workspace_id != api_token.workspace_id:
-            return None
+        api_token, membership = found
         now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        request.user = api_token.user
+        request.user = membership.user
         request.api_membership = membership  # type: ignore[attr-defined]
         return membership
 

@@ -50,6 +50,10 @@ EVIDENCE_LIMIT = 8000
 class PortalLinkError(Exception):
     """The portal link is altered or expired; the message is shown to the candidate as is."""
 
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status  # 404 for a link that never was, 410 for one that ran out
+
 
 def _clean(obj: Any) -> None:
     try:
@@ -84,7 +88,9 @@ def assignment_create(
         raise Conflict("This application is closed; reopen it before assigning a task.")
     task = PracticalTask.objects.filter(pk=task_id).first()
     if task is None:
-        raise InvalidInput("Choose a task from the library.", field_errors={"task": ["unknown"]})
+        raise InvalidInput(
+            "Choose a task from the library.", field_errors={"task": ["No such task."]}
+        )
     now = timezone.now()
     deadline = deadline or default_deadline(task, now=now)
     if timezone.is_naive(deadline):
@@ -92,7 +98,7 @@ def assignment_create(
     if not now < deadline <= now + MAX_DEADLINE:
         raise InvalidInput(
             "The deadline must be in the future and at most 30 days away.",
-            field_errors={"deadline": ["range"]},
+            field_errors={"deadline": ["Choose a moment in the next 30 days."]},
         )
     with transaction.atomic():
         assignment = Assignment(
@@ -114,16 +120,21 @@ def assignment_create(
     return assignment
 
 
+def _portal_signer() -> signing.Signer:
+    return signing.Signer(salt=PORTAL_SALT)
+
+
 def portal_token(assignment: Assignment) -> str:
-    return signing.dumps({"t": assignment.pk}, salt=PORTAL_SALT)
+    """The same link every time: it names the assignment, whose deadline bounds its life."""
+    return _portal_signer().sign_object({"t": assignment.pk}, compress=False)
 
 
 def portal_assignment(token: str, *, now: datetime | None = None) -> Assignment:
     try:
-        assignment_id = int(signing.loads(token, salt=PORTAL_SALT)["t"])
+        assignment_id = int(_portal_signer().unsign_object(token)["t"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise PortalLinkError(
-            "This link is not valid. Please ask your recruiter for a new one."
+            "This link is not valid. Please ask your recruiter for a new one.", status=404
         ) from None
     assignment = (
         Assignment.objects.select_related("task", "application__role__workspace")
@@ -131,7 +142,9 @@ def portal_assignment(token: str, *, now: datetime | None = None) -> Assignment:
         .first()
     )
     if assignment is None or (now or timezone.now()) > assignment.deadline + PORTAL_GRACE:
-        raise PortalLinkError("This link has expired. Please ask your recruiter for a new one.")
+        raise PortalLinkError(
+            "This link has expired. Please ask your recruiter for a new one.", status=410
+        )
     return assignment
 
 
@@ -147,7 +160,7 @@ def _archive_checked(upload: UploadedFile) -> None:
             max_files=settings.TASK_MAX_FILES,
         )
     except ArchiveRejected as exc:
-        raise InvalidInput(str(exc), field_errors={"archive": ["rejected"]}) from None
+        raise InvalidInput(str(exc), field_errors={"archive": [str(exc)]}) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         upload.seek(0)
@@ -163,19 +176,21 @@ def submission_create(
     """Store the candidate's work, keep the earlier one in history, and queue its grading."""
     if (now or timezone.now()) > assignment.deadline:
         raise Conflict("The deadline has passed, so this task no longer accepts submissions.")
+    if assignment.application.status not in (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD):
+        raise Conflict("This application is closed, so the task no longer accepts submissions.")
     kind = submission_kind(assignment.task)
     submission = Submission(assignment=assignment, kind=kind)
     if kind == SubmissionKind.ARCHIVE:
         if upload is None:
             raise InvalidInput(
                 "Attach your project as a .zip or .tar.gz archive.",
-                field_errors={"archive": ["required"]},
+                field_errors={"archive": ["Attach a .zip or .tar.gz file."]},
             )
         if upload.size is None or upload.size > settings.TASK_MAX_UPLOAD_BYTES:
             limit = settings.TASK_MAX_UPLOAD_BYTES // (1024 * 1024)
             raise InvalidInput(
                 f"The archive is larger than {limit} MB. Leave out dependencies and build output.",
-                field_errors={"archive": ["too large"]},
+                field_errors={"archive": [f"At most {limit} MB."]},
             )
         _archive_checked(upload)
         submission.filename = Path(upload.name or "submission").name[:200]
@@ -184,19 +199,22 @@ def submission_create(
         if upload is not None:
             if upload.size is None or upload.size > settings.TASK_MAX_TEXT_BYTES:
                 raise InvalidInput(
-                    "The SQL file is too large.", field_errors={"text": ["too large"]}
+                    "The SQL file is too large.", field_errors={"text": ["At most 200 KB."]}
                 )
             try:
                 text = upload.read().decode("utf-8")
             except UnicodeDecodeError:
                 raise InvalidInput(
-                    "The SQL file must be UTF-8 text.", field_errors={"text": ["encoding"]}
+                    "The SQL file must be UTF-8 text.",
+                    field_errors={"text": ["Save the file as UTF-8 text."]},
                 ) from None
         text = text.strip()
         if not text:
-            raise InvalidInput("Paste your SQL first.", field_errors={"text": ["required"]})
+            raise InvalidInput(
+                "Paste your SQL first.", field_errors={"text": ["Paste SQL or choose a file."]}
+            )
         if len(text.encode()) > settings.TASK_MAX_TEXT_BYTES:
-            raise InvalidInput("The SQL is too long.", field_errors={"text": ["too large"]})
+            raise InvalidInput("The SQL is too long.", field_errors={"text": ["At most 200 KB."]})
         submission.text = text
         submission.size = len(text.encode())
     with transaction.atomic():
@@ -356,7 +374,9 @@ def assignment_review(
     if not assignment.submissions.exists():
         raise Conflict("Nothing has been submitted yet.")
     if score not in range(1, 6):
-        raise InvalidInput("Score the work from 1 to 5.", field_errors={"score": ["1-5"]})
+        raise InvalidInput(
+            "Score the work from 1 to 5.", field_errors={"score": ["A whole number from 1 to 5."]}
+        )
     before = {"score": assignment.review_score}
     with transaction.atomic():
         assignment.review_score = score

@@ -13,6 +13,7 @@ from hireloop.accounts.models import Role as MemberRole
 from hireloop.hiring.models import Application, Role
 from hireloop.hiring.selectors import access_application
 from hireloop.interviews.models import Feedback, FeedbackStatus
+from hireloop.library import cache as library_cache
 from hireloop.library.models import CandidateRedFlag, Competency, Recommendation
 
 from .models import Decision, FocusArea
@@ -29,7 +30,12 @@ def may_decide(membership: Membership, application: Application) -> bool:
 
 
 def access_debrief(membership: Membership, application_id: int) -> Application:
-    application = access_application(membership, application_id)
+    """The application, with what its debrief shows of its role, for those who decide."""
+    application = access_application(
+        membership,
+        application_id,
+        related=("candidate", "role__industry", "role__hiring_manager", "stage"),
+    )
     if not may_decide(membership, application):
         raise PermissionDenied("The debrief is for the role's hiring manager and admins.")
     return application
@@ -43,8 +49,9 @@ def required_competencies(role: Role) -> tuple[str, ...]:
     return tuple(sorted(set(slugs)))
 
 
-def effective_rules(role: Role) -> Rules:
-    """Rules from the industry profile and seniority, with the role's own overrides applied."""
+def effective_rules(role: Role, *, required: tuple[str, ...] | None = None) -> Rules:
+    """Rules from the industry profile and seniority, with the role's own overrides applied.
+    ``required`` saves a query when the caller has the role's skill checks already."""
     base = rules_for(role.industry.weights if role.industry else {}, role.seniority)  # type: ignore[arg-type]
     overrides = {k: v for k, v in (role.rules or {}).items() if k in RULE_KEYS}
     weights = {**base.weights, **overrides.pop("weights", {})}
@@ -52,18 +59,33 @@ def effective_rules(role: Role) -> Rules:
     return Rules(
         weights=weights,
         minimums=minimums,
-        required=required_competencies(role),
+        required=required_competencies(role) if required is None else required,
         veto_strong_no_hire=overrides.get("veto_strong_no_hire", base.veto_strong_no_hire),
         veto_serious_red_flag=overrides.get("veto_serious_red_flag", base.veto_serious_red_flag),
         proceed_at=overrides.get("proceed_at", base.proceed_at),
     )
 
 
-def _serious_flags() -> set[str]:
-    return set(CandidateRedFlag.objects.filter(severity="serious").values_list("name", flat=True))
+@dataclass(frozen=True)
+class LibraryLookups:
+    serious_flags: frozenset[str]
+    competency_names: dict[str, str]
 
 
-def evidence_of(feedback: list[Feedback], serious: set[str]) -> list[Evidence]:
+def library_lookups() -> LibraryLookups:
+    """The library's names a debrief needs, cached until the library changes."""
+
+    def read() -> LibraryLookups:
+        serious = CandidateRedFlag.objects.filter(severity="serious").values_list("name", flat=True)
+        return LibraryLookups(
+            serious_flags=frozenset(serious),
+            competency_names=dict(Competency.objects.values_list("slug", "name")),
+        )
+
+    return library_cache.cached(("debrief-lookups",), read)
+
+
+def evidence_of(feedback: list[Feedback], serious: frozenset[str]) -> list[Evidence]:
     result = []
     for f in feedback:
         criteria = {c["slug"]: c for c in f.interview.scorecard_version.snapshot["criteria"]}
@@ -109,6 +131,7 @@ class Debrief:
     suggestion: Suggestion
     focus_areas: list[FocusArea] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    competency_names: dict[str, str] = field(default_factory=dict)
 
 
 def debrief(membership: Membership, application_id: int) -> Debrief:
@@ -118,9 +141,9 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
         .select_related("interviewer", "interview__stage", "interview__scorecard_version")
         .order_by("interview__starts_at", "submitted_at")
     )
-    serious = _serious_flags()
+    lookups = library_lookups()
+    serious, names = lookups.serious_flags, lookups.competency_names
     evidence = evidence_of(submitted, serious)
-    names = dict(Competency.objects.values_list("slug", "name"))
     per_card: list[dict[str, list[int]]] = []
     for item in evidence:
         scores: dict[str, list[int]] = {}
@@ -156,7 +179,9 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
     ]
     rated = {c for card in per_card for c in card}
     coverage = []
-    for check in application.role.skill_checks.select_related("skill__competency", "stage"):
+    checks = list(application.role.skill_checks.select_related("skill__competency", "stage"))
+    required = {c.skill.competency.slug for c in checks if c.skill.priority == "must"}
+    for check in checks:
         competency = check.skill.competency.slug
         verified_by = sorted(
             {
@@ -174,7 +199,7 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
                 "verified": competency in rated,
             }
         )
-    rules = effective_rules(application.role)
+    rules = effective_rules(application.role, required=tuple(sorted(required)))
     return Debrief(
         application=application,
         feedback=submitted,
@@ -188,6 +213,7 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
         decisions=list(
             Decision.objects.filter(application=application).select_related("decided_by")
         ),
+        competency_names=names,
     )
 
 

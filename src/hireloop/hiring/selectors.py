@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from hireloop.accounts.errors import NotFound, PermissionDenied
@@ -110,13 +111,15 @@ def access_candidate(
 
 
 def access_application(
-    membership: Membership, application_id: int, *, move: bool = False
+    membership: Membership,
+    application_id: int,
+    *,
+    move: bool = False,
+    related: tuple[str, ...] = ("candidate", "role", "stage"),
 ) -> Application:
+    """The application (``related`` loaded with it), when the member may see (and move) it."""
     application = (
-        visible_applications(membership)
-        .select_related("candidate", "role", "stage")
-        .filter(pk=application_id)
-        .first()
+        visible_applications(membership).select_related(*related).filter(pk=application_id).first()
     )
     if application is None:
         raise NotFound("No such application in this workspace.")
@@ -161,38 +164,39 @@ class BoardCard:
 class BoardColumn:
     stage: PlanStage
     cards: list[BoardCard] = field(default_factory=list)
+    total: int = 0  # cards in the stage, shown or not
 
 
-def board(membership: Membership, role: Role, *, now: datetime | None = None) -> list[BoardColumn]:
-    """One column per plan stage with the active and on-hold applications in it."""
+def board(
+    membership: Membership,
+    role: Role,
+    *,
+    now: datetime | None = None,
+    per_stage: int | None = None,
+) -> list[BoardColumn]:
+    """One column per plan stage with the active and on-hold applications in it, longest
+    waiting first; with ``per_stage``, at most that many cards a column (``total`` counts all)."""
     now = now or timezone.now()
-    columns = {stage.pk: BoardColumn(stage) for stage in plan_of(role)}
-    rows = (
-        visible_applications(membership)
-        .filter(role=role, status__in=[ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD])
-        .order_by("stage_entered_at")
-        .values(
-            "id",
-            "candidate_id",
-            "candidate__name",
-            "candidate__current_title",
-            "status",
-            "version",
-            "stage_id",
-            "stage_entered_at",
-        )
+    # Only what a column shows: plan_of's scorecards and interviewers cost two more queries.
+    stages = role.stages.order_by("position").only("id", "role_id", "name", "minutes")
+    columns = {stage.pk: BoardColumn(stage) for stage in stages}
+    rows = visible_applications(membership).filter(
+        role=role, status__in=[ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD]
     )
-    for row in rows:
-        columns[row["stage_id"]].cards.append(
-            BoardCard(
-                application_id=row["id"],
-                candidate_id=row["candidate_id"],
-                candidate=row["candidate__name"],
-                current_title=row["candidate__current_title"],
-                status=row["status"],
-                version=row["version"],
-                days_in_stage=(now - row["stage_entered_at"]).days,
-            )
+    rows = rows.annotate(in_stage=Window(Count("id"), partition_by=F("stage_id")))
+    if per_stage is not None:
+        place = Window(
+            RowNumber(), partition_by=F("stage_id"), order_by=[F("stage_entered_at"), F("id")]
+        )
+        rows = rows.annotate(place=place).filter(place__lte=per_stage)
+    fields = ("id", "candidate_id", "candidate__name", "candidate__current_title", "status")
+    for id_, candidate_id, name, title, status, version, stage_id, entered, total in rows.order_by(
+        "stage_entered_at", "id"
+    ).values_list(*fields, "version", "stage_id", "stage_entered_at", "in_stage"):
+        column = columns[stage_id]
+        column.total = total
+        column.cards.append(
+            BoardCard(id_, candidate_id, name, title, status, version, (now - entered).days)
         )
     return list(columns.values())
 

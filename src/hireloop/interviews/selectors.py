@@ -7,18 +7,17 @@ they have submitted their own scorecard for that application (the default), or a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hireloop.accounts.errors import NotFound, PermissionDenied
 from hireloop.accounts.models import FeedbackVisibility, Membership, User
 from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
-from hireloop.hiring.models import Application
+from hireloop.hiring.models import Application, Role
 from hireloop.lib.ics import Attendee, Invite
 
 from .models import Feedback, FeedbackStatus, Interview, InterviewStatus
@@ -36,20 +35,32 @@ def visible_interviews(membership: Membership) -> QuerySet[Interview]:
     return qs.filter(interviewers=membership.user_id)
 
 
+# What an interview's pages show with it. Scorecard saves need only the scorecard version,
+# and the joins cost more than anything else they do (a candidate row carries the résumé).
+PAGE_RELATIONS = ("application__candidate", "application__role", "stage", "scorecard_version")
+SCORECARD_RELATIONS = ("scorecard_version",)
+
+
 def access_interview(
-    membership: Membership, interview_id: int, *, schedule: bool = False, take_part: bool = False
+    membership: Membership,
+    interview_id: int,
+    *,
+    schedule: bool = False,
+    take_part: bool = False,
+    related: tuple[str, ...] = PAGE_RELATIONS,
 ) -> Interview:
-    interview = (
-        visible_interviews(membership)
-        .select_related("application__candidate", "application__role", "stage", "scorecard_version")
-        .filter(pk=interview_id)
-        .first()
-    )
+    qs = visible_interviews(membership).select_related(*related)
+    if take_part:  # asked in the same query: scorecard saves run this on every keystroke pause
+        interviewers = Interview.interviewers.through.objects.filter(
+            interview_id=OuterRef("pk"), user_id=membership.user_id
+        )
+        qs = qs.annotate(takes_part=Exists(interviewers))
+    interview = qs.filter(pk=interview_id).first()
     if interview is None:
         raise NotFound("No such interview in this workspace.")
     if schedule and not can(membership, Capability.CANDIDATE_MANAGE):
         raise PermissionDenied("Only recruiters and admins schedule interviews.")
-    if take_part and not interview.interviewers.filter(pk=membership.user_id).exists():
+    if take_part and not interview.takes_part:  # type: ignore[attr-defined]
         raise PermissionDenied("Only the interviewers of this interview fill in its scorecard.")
     return interview
 
@@ -174,28 +185,22 @@ def own_feedback(membership: Membership, interview: Interview) -> Feedback | Non
     )
 
 
-def latest_recommendations(membership: Membership, applications: Iterable[int]) -> dict[int, str]:
-    """The newest submitted recommendation per application, for members who see every
-    scorecard of those applications (others get nothing, so the board leaks no opinion)."""
-    ids = list(applications)
+def latest_recommendations(membership: Membership, role: Role) -> dict[int, str]:
+    """The newest submitted recommendation per application of ``role``, for members who see
+    every scorecard of its applications: admins and the role's hiring manager (others get
+    nothing, so the board leaks no opinion)."""
+    if not (membership.role == MemberRole.ADMIN or role.hiring_manager_id == membership.user_id):
+        return {}
     rows = (
         Feedback.objects.filter(
-            interview__application_id__in=ids,
+            interview__application__role_id=role.pk,
             status=FeedbackStatus.SUBMITTED,
             interview__workspace_id=membership.workspace_id,
         )
-        .annotate(
-            application_id=F("interview__application_id"),
-            manager_id=F("interview__application__role__hiring_manager_id"),
-        )
         .order_by("submitted_at")
-        .values_list("application_id", "recommendation", "manager_id")
+        .values_list("interview__application_id", "recommendation")
     )
-    latest: dict[int, str] = {}
-    for application_id, recommendation, manager_id in rows:
-        if membership.role == MemberRole.ADMIN or manager_id == membership.user_id:
-            latest[application_id] = recommendation
-    return latest
+    return dict(rows)  # later rows (newer scorecards) replace earlier ones
 
 
 def invite_for(interview: Interview) -> Invite:

@@ -16,6 +16,7 @@ from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
 from hireloop.hiring.models import ApplicationStatus, PlanStage
 from hireloop.hiring.selectors import access_application
+from hireloop.library import cache as library_cache
 from hireloop.library.models import CandidateRedFlag, Question, Recommendation
 
 from .models import (
@@ -27,7 +28,7 @@ from .models import (
     InterviewStatus,
     QuestionNote,
 )
-from .selectors import access_interview
+from .selectors import SCORECARD_RELATIONS, access_interview
 
 MAX_QUESTIONS = 60
 
@@ -192,6 +193,14 @@ def _criteria(interview: Interview) -> dict[str, dict[str, Any]]:
     return {c["slug"]: c for c in interview.scorecard_version.snapshot["criteria"]}
 
 
+def _candidate_red_flags() -> frozenset[str]:
+    """The library's candidate red flags, cached until the library changes (every save asks)."""
+    return library_cache.cached(
+        ("candidate-red-flags",),
+        lambda: frozenset(CandidateRedFlag.objects.values_list("name", flat=True)),
+    )
+
+
 def _clean_scorecard(interview: Interview, data: dict[str, Any]) -> dict[str, Any]:
     """Check a (possibly partial) scorecard against the version it is rated on."""
     shapes = {"ratings": dict, "signals": dict, "red_flags": list, "questions": list}
@@ -209,9 +218,7 @@ def _clean_scorecard(interview: Interview, data: dict[str, Any]) -> dict[str, An
     criteria = _criteria(interview)
     # The scorecard's own checklist plus the library's candidate red flags (lateness,
     # malpractice...), whose severity the debrief uses for vetoes.
-    checklist = set(interview.scorecard_version.snapshot["red_flags"]) | set(
-        CandidateRedFlag.objects.values_list("name", flat=True)
-    )
+    checklist = set(interview.scorecard_version.snapshot["red_flags"]) | _candidate_red_flags()
     problems: dict[str, list[str]] = {}
     ratings = {}
     for slug, value in (data.get("ratings") or {}).items():
@@ -312,12 +319,7 @@ def _snapshot(feedback: Feedback) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
-def feedback_save_draft(
-    *, membership: Membership, interview_id: int, data: dict[str, Any]
-) -> Feedback:
-    """Save what the interviewer has so far; called repeatedly while they type."""
-    interview = access_interview(membership, interview_id, take_part=True)
+def _save_draft(membership: Membership, interview: Interview, data: dict[str, Any]) -> Feedback:
     if interview.status == InterviewStatus.CANCELLED:
         raise Conflict("This interview was cancelled.")
     feedback, _ = Feedback.objects.select_for_update().get_or_create(
@@ -327,6 +329,17 @@ def feedback_save_draft(
         raise Conflict("This scorecard is submitted: amend it with a reason instead.")
     _store(feedback, _clean_scorecard(interview, data))
     return feedback
+
+
+@transaction.atomic
+def feedback_save_draft(
+    *, membership: Membership, interview_id: int, data: dict[str, Any]
+) -> Feedback:
+    """Save what the interviewer has so far; called repeatedly while they type."""
+    interview = access_interview(
+        membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
+    )
+    return _save_draft(membership, interview, data)
 
 
 def _missing(interview: Interview, feedback: Feedback) -> list[str]:
@@ -341,13 +354,22 @@ def _missing(interview: Interview, feedback: Feedback) -> list[str]:
 
 
 @transaction.atomic
-def feedback_submit(*, membership: Membership, interview_id: int) -> Feedback:
-    interview = access_interview(membership, interview_id, take_part=True)
-    feedback = (
-        Feedback.objects.select_for_update()
-        .filter(interview=interview, interviewer=membership.user)
-        .first()
+def feedback_submit(
+    *, membership: Membership, interview_id: int, data: dict[str, Any] | None = None
+) -> Feedback:
+    """Submit the scorecard; with ``data``, save it as the draft first, in the same transaction
+    (nothing is saved when the submit is refused: save the draft on its own to keep it)."""
+    interview = access_interview(
+        membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
     )
+    if data is not None:
+        feedback: Feedback | None = _save_draft(membership, interview, data)
+    else:
+        feedback = (
+            Feedback.objects.select_for_update()
+            .filter(interview=interview, interviewer=membership.user)
+            .first()
+        )
     if feedback is None:
         raise InvalidInput("There is nothing to submit yet: rate the criteria first.")
     if feedback.status == FeedbackStatus.SUBMITTED:
@@ -387,7 +409,9 @@ def feedback_amend(
     *, membership: Membership, interview_id: int, data: dict[str, Any], reason: str
 ) -> Feedback:
     """Change a submitted scorecard. Needs a reason; every earlier version stays readable."""
-    interview = access_interview(membership, interview_id, take_part=True)
+    interview = access_interview(
+        membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
+    )
     feedback = (
         Feedback.objects.select_for_update()
         .filter(interview=interview, interviewer=membership.user)

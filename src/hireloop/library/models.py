@@ -304,3 +304,14 @@ class PrepTopic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LibraryVersion(models.Model):
+    """A single row whose token changes with every write to the library, so that each server
+    process can tell with one cheap read whether what it cached is still current
+    (see ``hireloop.library.cache``)."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -20,6 +20,7 @@ from hireloop.accounts.services import audit_record
 
 from . import models as m
 from . import search
+from .cache import library_changed
 from .packs import schema
 from .packs.validate import Pack, load_valid_pack
 from .selectors import access_question, access_scorecard, questions_by_slug
@@ -149,6 +150,7 @@ def pack_load(*, path: Path | str, force: bool = False) -> LoadReport:
         },
     )
     _load_rows(pack, pack_row)
+    library_changed()  # retiring rows is a QuerySet.update, which sends no signal
     audit_record(
         workspace=None,
         actor=None,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from hireloop.accounts.current import current_membership
+from hireloop.accounts.current import current_membership, current_memberships
 from hireloop.accounts.permissions import Capability, can
 
 
@@ -16,5 +16,8 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
     membership = current_membership(request)
     return {
         "membership": membership,
+        # For the workspace switcher: read with the membership, not once more by the header.
+        "workspace_memberships": current_memberships(request),
         "can_edit_library": can(membership, Capability.LIBRARY_EDIT),
+        "can_review_tasks": can(membership, Capability.TASK_REVIEW),
     }

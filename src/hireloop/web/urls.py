@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("hireloop.web.urls_hiring")),
     path("", include("hireloop.web.urls_decisions")),
     path("", include("hireloop.web.urls_interviews")),
+    path("", include("hireloop.web.urls_assessments")),
     path("", include("hireloop.web.urls_library")),
 ]

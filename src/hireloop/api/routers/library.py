@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 
 from hireloop.accounts.errors import NotFound
 from hireloop.accounts.models import Membership
+from hireloop.library import cache as library_cache
 from hireloop.library import models as m
 from hireloop.library import selectors, services
 
@@ -78,16 +79,23 @@ def list_competencies(request: HttpRequest) -> Any:
 def list_questions(
     request: HttpRequest, filters: Query[s.QuestionFilters], page: Query[PageParams]
 ) -> Any:
+    membership = _membership(request)
     f = selectors.QuestionFilter(
         q=filters.q, competency=filters.competency, kind=filters.kind, seniority=filters.seniority
     )
-    items, count = selectors.question_page(
-        _membership(request), f, limit=page.limit, offset=page.offset
-    )
+
+    def render() -> bytes:
+        items, count = selectors.question_page(membership, f, limit=page.limit, offset=page.offset)
+        body = {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
+        return orjson.dumps(body)
+
     # The rows come straight from the selector in the documented shape; validating 50 of
-    # them again cost a quarter of the request (see bench/README.md).
-    body = {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
-    return HttpResponse(orjson.dumps(body), content_type="application/json")
+    # them again cost a quarter of the request (see bench/README.md). The body is cached per
+    # workspace until the library changes.
+    body = library_cache.for_workspace(
+        membership, ("api-questions", f, page.limit, page.offset), render
+    )
+    return HttpResponse(body, content_type="application/json")
 
 
 @router.get("/questions/{int:question_id}", response={200: s.QuestionOut, **ERRORS})

@@ -31,7 +31,6 @@ from hireloop.decisions.suggest import (
 from hireloop.hiring import selectors as hiring
 from hireloop.hiring.models import ApplicationStatus, Role
 from hireloop.hiring.prep import PrepLinkError, prep_link_create, prep_page
-from hireloop.library import selectors as library
 from hireloop.library.models import Recommendation, Seniority
 
 from ..access import member_view
@@ -49,7 +48,7 @@ RECOMMENDATION_LABELS = dict(Recommendation.choices)
 
 
 def _competency_names() -> dict[str, str]:
-    return {c.slug: c.name for c in library.competency_list()}
+    return selectors.library_lookups().competency_names
 
 
 def _band(value: float | None) -> str:
@@ -95,7 +94,7 @@ def _debrief_page(
     report = selectors.debrief(membership, pk)
     application = report.application
     role = application.role
-    names = _competency_names()
+    names = report.competency_names
     suggestion = report.suggestion
     columns = [
         {

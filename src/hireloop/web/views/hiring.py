@@ -31,7 +31,7 @@ from hireloop.hiring.models import (
 from hireloop.interviews.selectors import latest_recommendations
 from hireloop.lib.resume import MAX_BYTES
 from hireloop.library import selectors as library
-from hireloop.library.models import Recommendation, Seniority
+from hireloop.library.models import Seniority
 
 from ..access import member_view
 from ..forms_hiring import (
@@ -48,6 +48,19 @@ from ..render import page
 
 PAGE_SIZE = 25
 SUGGESTED_PER_STAGE = 4
+# The longest-waiting cards of each board column; the rest are a link away, in the list of
+# applications. A column of hundreds is no overview (and cost ~20 us a card to show).
+BOARD_CARDS_PER_STAGE = 30
+CANDIDATE_ROW_FIELDS = (
+    "name",
+    "email",
+    "location",
+    "years_experience",
+    "level",
+    "current_title",
+    "skills",
+    "resume_name",
+)
 RESUME_PREVIEW_CHARS = 1500
 ROLE_STATUS_ORDER: dict[str, int] = {
     RoleStatus.OPEN: 0,
@@ -195,35 +208,17 @@ def role_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 @member_view
 def role_board(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     role, can_manage = _role_for(membership, pk)
-    columns = selectors.board(membership, role)
-    # One query for every card's latest recommendation (only for those who may read them).
-    latest = latest_recommendations(
-        membership, [card.application_id for column in columns for card in column.cards]
-    )
-    labels = dict(Recommendation.choices)
+    columns = selectors.board(membership, role, per_stage=BOARD_CARDS_PER_STAGE)
     return page(
         request,
         "hiring/role_board.html",
         {
             "role": role,
             "can_manage": can_manage,
-            "columns": [
-                {
-                    "stage": column.stage,
-                    "cards": [
-                        {
-                            "card": card,
-                            "recommendation": latest.get(card.application_id, ""),
-                            "recommendation_label": labels.get(
-                                latest.get(card.application_id, ""), ""
-                            ),
-                        }
-                        for card in column.cards
-                    ],
-                }
-                for column in columns
-            ],
-            "card_count": sum(len(c.cards) for c in columns),
+            "columns": columns,
+            # One query for every card's latest recommendation (only for those who may read them).
+            "recommendations": latest_recommendations(membership, role),
+            "card_count": sum(c.total for c in columns),
             "total_minutes": sum(c.stage.minutes for c in columns),
             "can_add_candidates": can(membership, Capability.CANDIDATE_MANAGE),
         },
@@ -443,7 +438,9 @@ def plan_stage_remove(request: HttpRequest, membership: Membership, pk: int) -> 
 @member_view
 def candidates(request: HttpRequest, membership: Membership) -> HttpResponse:
     q = request.GET.get("q", "")[:200].strip()
-    context = _paginate(request, selectors.candidate_list(membership, q=q))
+    # What a row shows: not the résumé text and search document, the bulk of a candidate.
+    rows = selectors.candidate_list(membership, q=q).only(*CANDIDATE_ROW_FIELDS)
+    context = _paginate(request, rows)
     context.update(
         {
             "q": q,

@@ -358,9 +358,13 @@ def _criteria(interview: Interview) -> list[dict[str, Any]]:
 @member_view
 def interview_scorecard(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """The scorecard: GET shows it; POST saves the draft and, with ``action=submit``, submits."""
-    interview = selectors.access_interview(membership, pk, take_part=True)
     if request.method != "POST":
+        interview = selectors.access_interview(membership, pk, take_part=True)
         return _scorecard_page(request, membership, interview, live=False)
+    # A save needs only the criteria; a page shown again after a problem loads the rest.
+    interview = selectors.access_interview(
+        membership, pk, take_part=True, related=selectors.SCORECARD_RELATIONS
+    )
     live = request.POST.get("from") == "live"
     try:
         data = scorecard_from_post(request.POST, _criteria(interview))
@@ -370,9 +374,15 @@ def interview_scorecard(request: HttpRequest, membership: Membership, pk: int) -
         )
     submit = request.POST.get("action") == "submit"
     try:
-        services.feedback_save_draft(membership=membership, interview_id=pk, data=data)
         if submit:
-            services.feedback_submit(membership=membership, interview_id=pk)
+            try:
+                services.feedback_submit(membership=membership, interview_id=pk, data=data)
+            except InvalidInput as exc:
+                if "missing" in exc.field_errors:  # not complete yet: keep what was typed
+                    services.feedback_save_draft(membership=membership, interview_id=pk, data=data)
+                raise
+        else:
+            services.feedback_save_draft(membership=membership, interview_id=pk, data=data)
     except InvalidInput as exc:
         problem = exc.message
         if exc.field_errors and "missing" not in exc.field_errors:
@@ -408,7 +418,9 @@ def interview_scorecard(request: HttpRequest, membership: Membership, pk: int) -
 def scorecard_draft(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Autosave: the whole draft as JSON (or form fields); answers ``{"saved_at": ...}``."""
     try:
-        interview = selectors.access_interview(membership, pk, take_part=True)
+        interview = selectors.access_interview(
+            membership, pk, take_part=True, related=selectors.SCORECARD_RELATIONS
+        )
         data = scorecard_from_request(request, _criteria(interview))
         feedback = services.feedback_save_draft(membership=membership, interview_id=pk, data=data)
     except BadScorecard as exc:

@@ -6,20 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from hireloop.accounts.errors import InvalidInput, NotFound
 from hireloop.accounts.models import Membership
+from hireloop.library import cache as library_cache
 from hireloop.library import models as m
 from hireloop.library import selectors, services
 
 from ..access import member_view
 from ..forms import QuestionForm, ScorecardForm
 from ..pdf import scorecard_pdf
-from ..render import page
+from ..render import fragment_response, page, wants_fragment
 
 PAGE_SIZE = 25
+KINDS = dict(m.QuestionKind.choices)
+LEVELS = dict(m.Seniority.choices)
 
 
 def _int(value: str | None, default: int, *, low: int, high: int) -> int:
@@ -46,55 +50,83 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_GET
 @member_view
 def questions(request: HttpRequest, membership: Membership) -> HttpResponse:
-    kinds = dict(m.QuestionKind.choices)
-    levels = dict(m.Seniority.choices)
-    competencies = selectors.competency_choices()
-    # Unknown filter values are ignored rather than answered with an empty list.
-    f = selectors.QuestionFilter(
-        q=request.GET.get("q", "")[:200].strip(),
-        competency=c if (c := request.GET.get("competency", "")) in dict(competencies) else "",
-        kind=k if (k := request.GET.get("kind", "")) in kinds else "",
-        seniority=s if (s := request.GET.get("seniority", "")) in levels else "",
-    )
     page_number = _int(request.GET.get("page"), 1, low=1, high=10_000)
-    rows, total = selectors.question_page(
-        membership, f, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
-    )
-    pages = max(1, -(-total // PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
-    return page(
-        request,
-        "library/questions.html",
-        {
+    query_string = query.urlencode()
+
+    def render_parts() -> dict[str, str]:
+        competencies = selectors.competency_choices()
+        # Unknown filter values are ignored rather than answered with an empty list.
+        f = selectors.QuestionFilter(
+            q=query.get("q", "")[:200].strip(),
+            competency=c if (c := query.get("competency", "")) in dict(competencies) else "",
+            kind=k if (k := query.get("kind", "")) in KINDS else "",
+            seniority=s if (s := query.get("seniority", "")) in LEVELS else "",
+        )
+        rows, total = selectors.question_page(
+            membership, f, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+        )
+        context = {
             "rows": rows,
             "total": total,
             "filter": f,
             "page_number": page_number,
-            "pages": pages,
-            "query": query.urlencode(),
-            "kinds": kinds.items(),
-            "levels": levels.items(),
-            "competencies": competencies,
-        },
-        fragment="library/_question_results.html",
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "query": query_string,
+        }
+        # No request: the cached parts must not depend on who asked.
+        results = render_to_string("library/_question_results.html", context)
+        content = render_to_string(
+            "library/_questions_content.html",
+            {
+                "results": results,
+                "filter": f,
+                "competencies": competencies,
+                "kinds": KINDS.items(),
+                "levels": LEVELS.items(),
+            },
+        )
+        return {"results": results, "content": content}
+
+    # Everything shown is derived from the query string: it (and the page) is the key.
+    parts = library_cache.for_workspace(
+        membership, ("questions", query_string, page_number), render_parts
     )
+    if wants_fragment(request):
+        return fragment_response(parts["results"])
+    return page(request, "library/questions.html", {"content": parts["content"]})
+
+
+def _question_parts(membership: Membership, pk: int) -> dict[str, Any]:
+    """What a question's page shows to every member of the workspace, rendered once."""
+    question = selectors.question_detail(membership, pk)
+    context = {
+        "q": question,
+        "used_in": selectors.scorecards_using_question(membership, question),
+        "own_copies": selectors.own_copies(membership, question),
+        "kind_label": KINDS[question.kind],
+    }
+    return {
+        "pk": question.pk,
+        "is_builtin": question.is_builtin,
+        "prompt": question.prompt,
+        "competency": {
+            "slug": question.primary_competency.slug,
+            "name": question.primary_competency.name,
+        },
+        "summary": render_to_string("library/_question_summary.html", context),
+        "body": render_to_string("library/_question_body.html", context),
+    }
 
 
 @require_GET
 @member_view
 def question_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    question = selectors.question_detail(membership, pk)
-    return page(
-        request,
-        "library/question_detail.html",
-        {
-            "q": question,
-            "used_in": selectors.scorecards_using_question(membership, question),
-            "own_copies": selectors.own_copies(membership, question),
-            "kind_label": dict(m.QuestionKind.choices)[question.kind],
-        },
+    parts = library_cache.for_workspace(
+        membership, ("question", pk), lambda: _question_parts(membership, pk)
     )
+    return page(request, "library/question_detail.html", {"q": parts})
 
 
 @require_POST

@@ -158,6 +158,12 @@ def table_sizes(size: int) -> dict[str, int]:
     return {"customers": max(100, size // 10), "products": max(50, size // 600), "orders": size}
 
 
+def schema_ddl() -> str:
+    """The tables as candidates see them (SQLite types, foreign keys inline)."""
+    inline = {f"fk_{target}": f" REFERENCES {target} (id)" for _, _, target in _FOREIGN_KEYS}
+    return _SCHEMA.format(**_TYPES["sqlite"], **inline).strip()
+
+
 def generate_sql(*, size: int, seed: int, dialect: Dialect) -> list[str]:
     """The schema and the INSERT ... SELECT statements that fill it.
 
