@@ -7,6 +7,8 @@ is graded at once, with two checks - one passed, one failed with hostile evidenc
 from __future__ import annotations
 
 import io
+import os
+import time
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +16,13 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from hireloop.assessments.graders.report import Check, Progress, Report, no_progress
+from hireloop.assessments.graders.report import (
+    Check,
+    GradingError,
+    Progress,
+    Report,
+    no_progress,
+)
 from hireloop.assessments.models import Assignment, GradingRun, Submission
 from hireloop.assessments.services import (
     assignment_create,
@@ -33,7 +41,25 @@ DDL = "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL UNIQUE);"
 def grade(
     source: str | Path, *, options: object = None, progress: Progress = no_progress
 ) -> Report:
+    """Chosen by the submitted text: ``crash`` raises like a grader with a bug, ``cannot`` raises
+    GradingError like a grader missing a tool, ``slow N`` reports progress once a second for N
+    seconds; anything else is graded at once. Each finished grading appends a line to the file
+    named by HIRELOOP_FAKE_GRADER_LOG, so a test can count real gradings across processes."""
+    text = source if isinstance(source, str) else Path(source).name
+    if text == "crash":
+        raise RuntimeError("grader bug")
+    if text == "cannot":
+        raise GradingError("the scratch database is unreachable")
+    if text.startswith("slow "):
+        seconds = int(text.split()[1])
+        for second in range(seconds):
+            progress(second / seconds, f"step {second + 1} of {seconds}")
+            time.sleep(1)
     progress(0.5, "Checking the tables")
+    log = os.environ.get("HIRELOOP_FAKE_GRADER_LOG")
+    if log:
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {text[:40]}\n")
     return Report(
         kind="fake",
         checks=[

@@ -9,13 +9,6 @@ from hireloop.assessments.services import assignment_create
 from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.library.models import PracticalTask
 
-FAKE = "tests.assessments.fake_grader:grade"
-
-
-@pytest.fixture
-def fake_graders(settings):
-    settings.GRADERS = {"api": FAKE, "sql": FAKE, "schema": FAKE}
-
 
 @pytest.fixture
 def application(team):

@@ -21,7 +21,7 @@ from django.db import connection
 from hireloop.assessments import services
 from hireloop.assessments.models import CheckResult, GradingRun, RunStatus
 
-from .conftest import FAKE
+from ..practical import FAKE
 
 ROOT = Path(__file__).resolve().parents[2]
 
