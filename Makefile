@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run install test browser-deps grader-deps lint typecheck bench lock clean
+.PHONY: run install test browser-deps grader-deps lint typecheck bench bench-graders lock clean
 
 $(STAMP): requirements/dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Grading times against their targets: API < 15 s, SQL < 10 s, schema < 1 s.
+bench-graders: $(STAMP) grader-deps
+	$(BIN)/python bench/grade_api.py
+	$(BIN)/python bench/grade_sql.py
+	$(BIN)/python bench/grade_schema.py
 
 # Re-resolve the pinned dependencies after editing pyproject.toml.
 lock: $(STAMP)
