@@ -4,9 +4,11 @@ Chromium, shared by the browser tests."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,8 +27,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("server")
+def server() -> Iterator[str]:
+    # Not under pytest's own temporary folder (closed to other users): the API grader's
+    # sandboxed services run as an unprivileged user and must reach the dependency cache.
+    data = Path(tempfile.mkdtemp(prefix="hireloop-browser-"))
+    data.chmod(0o711)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["HIRELOOP_DATA_DIR"] = str(data)
     for step in (["migrate", "-v0"], ["content", "load"], ["demo"]):
@@ -57,6 +62,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=10)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

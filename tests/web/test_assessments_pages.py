@@ -225,7 +225,7 @@ def test_portal_headers_keep_the_link_private(team, world):
         Client().get("/portal/not-a-token/"),
     ):
         assert response["X-Robots-Tag"] == "noindex"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert "no-store" in response["Cache-Control"]
 
 
