@@ -96,11 +96,12 @@ TEMPLATES = [
 # Connections are kept open (with a health check) because opening one per request costs
 # far more than the request itself on PostgreSQL.
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 600, minimum=0)
+CONN_HEALTH_CHECKS = env_bool("CONN_HEALTH_CHECKS", True)
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
     try:
         _db = dj_database_url.parse(
-            _database_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+            _database_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
         )
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from None
@@ -114,8 +115,10 @@ else:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "hireloop.sqlite3"),
         "CONN_MAX_AGE": CONN_MAX_AGE,
-        "CONN_HEALTH_CHECKS": True,
+        "CONN_HEALTH_CHECKS": CONN_HEALTH_CHECKS,
     }
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["ENGINE"] = "hireloop.lib.postgresql"  # its health check skips busy connections
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update(
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -29,11 +30,50 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
+# Where user_with_memberships leaves the memberships it read, for user_memberships.
+_MEMBERSHIPS_ATTR = "_hireloop_memberships"
+
+
+def _build_memberships(user: User, rows: list[tuple[Any, ...]]) -> list[Membership]:
+    memberships = []
+    for row in rows:
+        membership = _MEMBERSHIP.build(row[: _MEMBERSHIP.width])
+        membership.workspace = _WORKSPACE.build(row[_MEMBERSHIP.width :])
+        membership.user = user
+        memberships.append(membership)
+    return memberships
+
+
+def user_with_memberships(user_id: int) -> User | None:
+    """The user and their memberships in one query (each signed-in request needs both; on
+    PostgreSQL every query is a round trip). ``user_memberships`` then reads no more."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_USER.columns('u')}, {_MEMBERSHIP.columns('m')}, "  # noqa: S608
+            f"{_WORKSPACE.columns('w')} FROM {User._meta.db_table} u "
+            f"LEFT JOIN {Membership._meta.db_table} m ON m.user_id = u.id "
+            f"LEFT JOIN {Workspace._meta.db_table} w ON w.id = m.workspace_id "
+            f"WHERE u.id = %s ORDER BY w.{quote('name')}, m.id",
+            [user_id],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    user = _USER.build(rows[0][: _USER.width])
+    joined = [row[_USER.width :] for row in rows if row[_USER.width] is not None]
+    setattr(user, _MEMBERSHIPS_ATTR, _build_memberships(user, joined))
+    return user
+
+
 def user_memberships(user: User) -> list[Membership]:
     """The user's memberships with their workspaces, by workspace name, in one cheap query
     (every page needs them: the current workspace and the switcher in the header)."""
     if not user.is_authenticated:
         return []
+    read: list[Membership] | None = getattr(user, _MEMBERSHIPS_ATTR, None)
+    if read is not None:
+        return read
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -43,14 +83,7 @@ def user_memberships(user: User) -> list[Membership]:
             f"WHERE m.user_id = %s ORDER BY w.{quote('name')}, m.id",
             [user.pk],
         )
-        rows = cursor.fetchall()
-    memberships = []
-    for row in rows:
-        membership = _MEMBERSHIP.build(row[: _MEMBERSHIP.width])
-        membership.workspace = _WORKSPACE.build(row[_MEMBERSHIP.width :])
-        membership.user = user
-        memberships.append(membership)
-    return memberships
+        return _build_memberships(user, cursor.fetchall())
 
 
 def choose_membership(memberships: list[Membership], workspace_id: int | None) -> Membership | None:

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hireloop.accounts.errors import NotFound, PermissionDenied
 from hireloop.accounts.models import Membership
 from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
+from hireloop.lib.rows import unique_row
 from hireloop.library.models import Question
 
 from .models import Application, ApplicationStatus, Candidate, PlanStage, Role, Transition
@@ -69,11 +69,8 @@ def _may_manage_role(membership: Membership, role: Role) -> bool:
 
 
 def access_role(membership: Membership, role_id: int, *, manage: bool = False) -> Role:
-    role = (
-        visible_roles(membership)
-        .select_related("industry", "hiring_manager")
-        .filter(pk=role_id)
-        .first()
+    role = unique_row(
+        visible_roles(membership).select_related("industry", "hiring_manager").filter(pk=role_id)
     )
     if role is None:
         raise NotFound("No such role in this workspace.")
@@ -102,7 +99,7 @@ def access_plan_stage(membership: Membership, stage_id: int, *, manage: bool = F
 def access_candidate(
     membership: Membership, candidate_id: int, *, manage: bool = False
 ) -> Candidate:
-    candidate = visible_candidates(membership).filter(pk=candidate_id).first()
+    candidate = unique_row(visible_candidates(membership).filter(pk=candidate_id))
     if candidate is None:
         raise NotFound("No such candidate in this workspace.")
     if manage and not can(membership, Capability.CANDIDATE_MANAGE):
@@ -118,8 +115,8 @@ def access_application(
     related: tuple[str, ...] = ("candidate", "role", "stage"),
 ) -> Application:
     """The application (``related`` loaded with it), when the member may see (and move) it."""
-    application = (
-        visible_applications(membership).select_related(*related).filter(pk=application_id).first()
+    application = unique_row(
+        visible_applications(membership).select_related(*related).filter(pk=application_id)
     )
     if application is None:
         raise NotFound("No such application in this workspace.")
@@ -183,21 +180,25 @@ def board(
     rows = visible_applications(membership).filter(
         role=role, status__in=[ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD]
     )
-    rows = rows.annotate(in_stage=Window(Count("id"), partition_by=F("stage_id")))
     if per_stage is not None:
-        place = Window(
-            RowNumber(), partition_by=F("stage_id"), order_by=[F("stage_entered_at"), F("id")]
-        )
-        rows = rows.annotate(place=place).filter(place__lte=per_stage)
+        # Count every card but read only the shown ones: cheaper than a window query.
+        shown = []
+        for id_, stage_id in rows.order_by("stage_entered_at", "id").values_list("id", "stage_id"):
+            column = columns[stage_id]
+            column.total += 1
+            if column.total <= per_stage:
+                shown.append(id_)
+        rows = rows.filter(id__in=shown)
     fields = ("id", "candidate_id", "candidate__name", "candidate__current_title", "status")
-    for id_, candidate_id, name, title, status, version, stage_id, entered, total in rows.order_by(
+    for id_, candidate_id, name, title, status, version, stage_id, entered in rows.order_by(
         "stage_entered_at", "id"
-    ).values_list(*fields, "version", "stage_id", "stage_entered_at", "in_stage"):
+    ).values_list(*fields, "version", "stage_id", "stage_entered_at"):
         column = columns[stage_id]
-        column.total = total
         column.cards.append(
             BoardCard(id_, candidate_id, name, title, status, version, (now - entered).days)
         )
+        if per_stage is None:
+            column.total += 1
     return list(columns.values())
 
 

@@ -19,6 +19,7 @@ from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
 from hireloop.hiring.models import Application, Role
 from hireloop.lib.ics import Attendee, Invite
+from hireloop.lib.rows import unique_row
 
 from .models import Feedback, FeedbackStatus, Interview, InterviewStatus
 
@@ -55,7 +56,7 @@ def access_interview(
             interview_id=OuterRef("pk"), user_id=membership.user_id
         )
         qs = qs.annotate(takes_part=Exists(interviewers))
-    interview = qs.filter(pk=interview_id).first()
+    interview = unique_row(qs.filter(pk=interview_id))
     if interview is None:
         raise NotFound("No such interview in this workspace.")
     if schedule and not can(membership, Capability.CANDIDATE_MANAGE):
@@ -189,13 +190,15 @@ def latest_recommendations(membership: Membership, role: Role) -> dict[int, str]
     """The newest submitted recommendation per application of ``role``, for members who see
     every scorecard of its applications: admins and the role's hiring manager (others get
     nothing, so the board leaks no opinion)."""
-    if not (membership.role == MemberRole.ADMIN or role.hiring_manager_id == membership.user_id):
+    if role.workspace_id != membership.workspace_id or not (
+        membership.role == MemberRole.ADMIN or role.hiring_manager_id == membership.user_id
+    ):
         return {}
+    # By the role only: filtering on the workspace too led SQLite through every interview of
+    # the workspace instead of the role's applications.
     rows = (
         Feedback.objects.filter(
-            interview__application__role_id=role.pk,
-            status=FeedbackStatus.SUBMITTED,
-            interview__workspace_id=membership.workspace_id,
+            interview__application__role_id=role.pk, status=FeedbackStatus.SUBMITTED
         )
         .order_by("submitted_at")
         .values_list("interview__application_id", "recommendation")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 
 M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -57,3 +57,9 @@ class RowReader(Generic[M]):
                 value = convert(value, column, connection)
             row[index] = value
         return self.model.from_db(connection.alias, self.attnames, row)
+
+
+def unique_row(queryset: QuerySet[M]) -> M | None:
+    """The row of a query on a unique key (a primary key), or None: ``first()`` without ordering
+    the rows, whose ORDER BY costs ~0.3 ms of query building on every access check."""
+    return next(iter(queryset.order_by()[:1]), None)

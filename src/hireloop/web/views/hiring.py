@@ -543,9 +543,11 @@ def _candidate_page(
     if can_manage:
         applied = {a.role_id for a in applications}
         open_roles = [
-            (r.pk, f"{r.title}{f' · {r.team}' if r.team else ''}")
-            for r in selectors.role_list(membership, status=RoleStatus.OPEN)
-            if r.pk not in applied
+            (pk, f"{title}{f' · {team}' if team else ''}")
+            for pk, title, team in selectors.role_list(
+                membership, status=RoleStatus.OPEN
+            ).values_list("pk", "title", "team")
+            if pk not in applied
         ]
         context["open_roles"] = open_roles
         context["apply_form"] = apply_form or ApplyForm(roles=open_roles)
