@@ -15,6 +15,7 @@ from hireloop.decisions.models import Decision, FocusArea
 from hireloop.decisions.selectors import effective_rules
 from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.interviews.services import feedback_save_draft, feedback_submit, interview_schedule
+from hireloop.web.views.decisions import _decision_fields
 
 from ..conftest import signed_in
 from ..factories import MembershipFactory, UserFactory
@@ -452,3 +453,13 @@ def test_one_scorecard_is_never_a_disagreement(team, interviewed):
     assert html.count('class="matrix-col"') == 1
     assert 'class="row-disagree"' not in html
     assert '<td class="num matrix-spread">0</td>' in html  # one scorecard cannot spread
+
+
+def test_the_blank_decision_form_depends_on_the_role_level_and_suggestion():
+    """Rendered once per (role level, suggested level) and process: check those are the key."""
+    senior, mid = _decision_fields("senior", ""), _decision_fields("mid", "senior")
+    assert "Senior (the role&#x27;s level)" in senior and "Mid (the role&#x27;s level)" in mid
+    assert "Mid (the role" not in senior and "Senior (the role" not in mid
+    assert '<option value="senior" selected>' in mid
+    assert '<option value="" selected>' in senior and '<option value="" selected>' not in mid
+    assert _decision_fields("senior", "") is senior  # the same rendering, not a new one

@@ -7,6 +7,7 @@ import os
 import secrets
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -20,7 +21,11 @@ from hireloop.assessments.graders.schema.runner import detect_dialect
 FIXTURES = Path(__file__).resolve().parents[3] / "src/hireloop/assessments/graders/schema/fixtures"
 TASKS = Path(__file__).resolve().parents[3] / "content/backend/tasks.yaml"
 BANDS = yaml.safe_load((FIXTURES / "bands.yaml").read_text())
+# The server of the suite's database, through its maintenance database: the suite's own
+# database may not exist under that name (the test runner creates "test_<name>").
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL.startswith("postgres"):
+    DATABASE_URL = urlunsplit(urlsplit(DATABASE_URL)._replace(path="/postgres"))
 SVG = "{http://www.w3.org/2000/svg}"
 
 # A compact schema that passes most checks; tests change one thing at a time.
