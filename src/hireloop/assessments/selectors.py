@@ -26,6 +26,11 @@ def visible_assignments(membership: Membership) -> QuerySet[Assignment]:
     )
 
 
+def _require_review(membership: Membership) -> None:
+    if not can(membership, Capability.TASK_REVIEW):
+        raise PermissionDenied("Only interviewers, hiring managers and admins review tasks.")
+
+
 def access_assignment(
     membership: Membership, assignment_id: int, *, review: bool = False
 ) -> Assignment:
@@ -37,8 +42,8 @@ def access_assignment(
     )
     if assignment is None:
         raise NotFound("No such practical task in this workspace.")
-    if review and not can(membership, Capability.TASK_REVIEW):
-        raise PermissionDenied("Only interviewers, hiring managers and admins review tasks.")
+    if review:
+        _require_review(membership)
     return assignment
 
 
@@ -50,8 +55,7 @@ def access_check(membership: Membership, check_id: int) -> CheckResult:
     )
     if check is None:
         raise NotFound("No such check in this workspace.")
-    if not can(membership, Capability.TASK_REVIEW):
-        raise PermissionDenied("Only interviewers, hiring managers and admins review tasks.")
+    _require_review(membership)
     return check
 
 
