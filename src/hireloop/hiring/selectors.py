@@ -18,7 +18,7 @@ from hireloop.accounts.errors import NotFound, PermissionDenied
 from hireloop.accounts.models import Membership
 from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
-from hireloop.lib.rows import unique_row
+from hireloop.lib.rows import PreparedQuery
 from hireloop.library.models import Question
 
 from .models import Application, ApplicationStatus, Candidate, PlanStage, Role, Transition
@@ -68,9 +68,39 @@ def _may_manage_role(membership: Membership, role: Role) -> bool:
     return _sees_all(membership) or role.hiring_manager_id == membership.user_id
 
 
+def member_stand_in(role: str, *, workspace_id: int, user_id: int) -> Membership:
+    """An unsaved membership for building a prepared query: what is visible depends only on
+    these three fields."""
+    return Membership(role=role, workspace_id=workspace_id, user_id=user_id)
+
+
+_ROLE = PreparedQuery(
+    lambda role, *, workspace_id, user_id, pk: (
+        visible_roles(member_stand_in(role, workspace_id=workspace_id, user_id=user_id))
+        .select_related("industry", "hiring_manager")
+        .filter(pk=pk)
+    )
+)
+_CANDIDATE = PreparedQuery(
+    lambda role, *, workspace_id, user_id, pk: visible_candidates(
+        member_stand_in(role, workspace_id=workspace_id, user_id=user_id)
+    ).filter(pk=pk)
+)
+_APPLICATION = PreparedQuery(
+    lambda role, related, *, workspace_id, user_id, pk: (
+        visible_applications(member_stand_in(role, workspace_id=workspace_id, user_id=user_id))
+        .select_related(*related)
+        .filter(pk=pk)
+    )
+)
+
+
 def access_role(membership: Membership, role_id: int, *, manage: bool = False) -> Role:
-    role = unique_row(
-        visible_roles(membership).select_related("industry", "hiring_manager").filter(pk=role_id)
+    role = _ROLE.first(
+        (membership.role,),
+        workspace_id=membership.workspace_id,
+        user_id=membership.user_id,
+        pk=role_id,
     )
     if role is None:
         raise NotFound("No such role in this workspace.")
@@ -99,7 +129,12 @@ def access_plan_stage(membership: Membership, stage_id: int, *, manage: bool = F
 def access_candidate(
     membership: Membership, candidate_id: int, *, manage: bool = False
 ) -> Candidate:
-    candidate = unique_row(visible_candidates(membership).filter(pk=candidate_id))
+    candidate = _CANDIDATE.first(
+        (membership.role,),
+        workspace_id=membership.workspace_id,
+        user_id=membership.user_id,
+        pk=candidate_id,
+    )
     if candidate is None:
         raise NotFound("No such candidate in this workspace.")
     if manage and not can(membership, Capability.CANDIDATE_MANAGE):
@@ -115,8 +150,11 @@ def access_application(
     related: tuple[str, ...] = ("candidate", "role", "stage"),
 ) -> Application:
     """The application (``related`` loaded with it), when the member may see (and move) it."""
-    application = unique_row(
-        visible_applications(membership).select_related(*related).filter(pk=application_id)
+    application = _APPLICATION.first(
+        (membership.role, related),
+        workspace_id=membership.workspace_id,
+        user_id=membership.user_id,
+        pk=application_id,
     )
     if application is None:
         raise NotFound("No such application in this workspace.")

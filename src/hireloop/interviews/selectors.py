@@ -18,8 +18,9 @@ from hireloop.accounts.models import FeedbackVisibility, Membership, User
 from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
 from hireloop.hiring.models import Application, Role
+from hireloop.hiring.selectors import member_stand_in
 from hireloop.lib.ics import Attendee, Invite
-from hireloop.lib.rows import unique_row
+from hireloop.lib.rows import PreparedQuery
 
 from .models import Feedback, FeedbackStatus, Interview, InterviewStatus
 
@@ -42,6 +43,28 @@ PAGE_RELATIONS = ("application__candidate", "application__role", "stage", "score
 SCORECARD_RELATIONS = ("scorecard_version",)
 
 
+def _interview_query(
+    role: str,
+    related: tuple[str, ...],
+    take_part: bool,
+    *,
+    workspace_id: int,
+    user_id: int,
+    pk: int,
+) -> QuerySet[Interview]:
+    member = member_stand_in(role, workspace_id=workspace_id, user_id=user_id)
+    qs = visible_interviews(member).select_related(*related)
+    if take_part:  # asked in the same query: scorecard saves run this on every keystroke pause
+        interviewers = Interview.interviewers.through.objects.filter(
+            interview_id=OuterRef("pk"), user_id=user_id
+        )
+        qs = qs.annotate(takes_part=Exists(interviewers))
+    return qs.filter(pk=pk)
+
+
+_INTERVIEW = PreparedQuery(_interview_query)
+
+
 def access_interview(
     membership: Membership,
     interview_id: int,
@@ -50,13 +73,12 @@ def access_interview(
     take_part: bool = False,
     related: tuple[str, ...] = PAGE_RELATIONS,
 ) -> Interview:
-    qs = visible_interviews(membership).select_related(*related)
-    if take_part:  # asked in the same query: scorecard saves run this on every keystroke pause
-        interviewers = Interview.interviewers.through.objects.filter(
-            interview_id=OuterRef("pk"), user_id=membership.user_id
-        )
-        qs = qs.annotate(takes_part=Exists(interviewers))
-    interview = unique_row(qs.filter(pk=interview_id))
+    interview = _INTERVIEW.first(
+        (membership.role, related, take_part),
+        workspace_id=membership.workspace_id,
+        user_id=membership.user_id,
+        pk=interview_id,
+    )
     if interview is None:
         raise NotFound("No such interview in this workspace.")
     if schedule and not can(membership, Capability.CANDIDATE_MANAGE):
