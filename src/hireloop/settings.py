@@ -120,6 +120,7 @@ else:
 if _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "hireloop.lib.postgresql"  # its health check skips busy connections
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["ENGINE"] = "hireloop.lib.sqlite"  # hands the write lock to the next writer at once
     _db.setdefault("OPTIONS", {}).update(
         {
             "init_command": (

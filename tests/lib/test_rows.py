@@ -50,3 +50,21 @@ def test_a_value_the_orm_transforms_is_refused(team):
     query = PreparedQuery(lambda *, pk: User.objects.filter(email__contains=str(pk)))
     with pytest.raises(ValueError, match="does not reach the SQL unchanged"):
         query.first((), pk=team.admin.pk)
+
+
+def _joined_at(*, workspace_id: int):
+    return (
+        Membership.objects.filter(workspace_id=workspace_id)
+        .order_by("user__email")
+        .values_list("user__email", "created_at")
+    )
+
+
+def test_rows_of_a_values_query_match_the_orm(team, other_team):
+    query = PreparedQuery(_joined_at)
+    for t in (team, other_team):
+        rows = query.rows((), workspace_id=t.workspace.pk)
+        assert [tuple(r) for r in rows] == list(_joined_at(workspace_id=t.workspace.pk))
+        assert len(rows) == 4 and all(r[1].tzinfo is not None for r in rows)
+    with pytest.raises(ValueError, match="values_list"):
+        query.first((), workspace_id=team.workspace.pk)

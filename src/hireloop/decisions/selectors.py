@@ -5,21 +5,32 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Model
 
 from hireloop.accounts.errors import PermissionDenied
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import Membership, User
 from hireloop.accounts.models import Role as MemberRole
-from hireloop.hiring.models import Application, Role
+from hireloop.hiring.models import Application, PlanStage, Role, SkillCheck
 from hireloop.hiring.selectors import access_application
-from hireloop.interviews.models import Feedback, FeedbackStatus
+from hireloop.interviews.models import Feedback, FeedbackStatus, Interview
+from hireloop.lib.rows import PreparedQuery
 from hireloop.library import cache as library_cache
-from hireloop.library.models import CandidateRedFlag, Competency, Recommendation
+from hireloop.library.models import (
+    CandidateRedFlag,
+    Competency,
+    Recommendation,
+    ScorecardVersion,
+)
 
 from .models import Decision, FocusArea
 from .suggest import Evidence, Rating, Rules, Suggestion, rules_for, suggest
 
 RULE_KEYS = ("weights", "minimums", "veto_strong_no_hire", "veto_serious_red_flag", "proceed_at")
+
+M = TypeVar("M", bound=Model)
 
 
 def may_decide(membership: Membership, application: Application) -> bool:
@@ -106,6 +117,128 @@ def evidence_of(feedback: list[Feedback], serious: frozenset[str]) -> list[Evide
     return result
 
 
+def _loaded(model: type[M], **values: Any) -> M:
+    """The instance as ``only(*values)`` would load it: the other columns load when first read."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+
+
+def _user(pk: int | None, full_name: str | None, email: str | None) -> User | None:
+    """Someone named on the debrief (str() and display_name need these two columns), or None
+    for someone removed since."""
+    return None if pk is None else _loaded(User, id=pk, full_name=full_name, email=email)
+
+
+# The debrief's reads, built and compiled once per process (hireloop.lib.rows): the ORM spent
+# several times longer building these joins than the database running them. Each reads the
+# columns the page, the API and the interview kit show, and nothing else.
+_SUBMITTED: PreparedQuery[Feedback] = PreparedQuery(
+    lambda *, application_id: (
+        Feedback.objects.filter(
+            interview__application_id=application_id, status=FeedbackStatus.SUBMITTED
+        )
+        .order_by("interview__starts_at", "submitted_at")
+        .values_list(
+            "pk",
+            "recommendation",
+            "ratings",
+            "red_flags",
+            "submitted_at",
+            "interviewer_id",
+            "interviewer__full_name",
+            "interviewer__email",
+            "interview_id",
+            "interview__stage_id",
+            "interview__stage__name",
+            "interview__scorecard_version_id",
+            "interview__scorecard_version__snapshot",
+        )
+    )
+)
+_SKILL_CHECKS: PreparedQuery[SkillCheck] = PreparedQuery(
+    lambda *, role_id: SkillCheck.objects.filter(role_id=role_id).values_list(
+        "skill__skill", "skill__priority", "skill__competency__slug", "stage__name"
+    )
+)
+_FOCUS_AREAS: PreparedQuery[FocusArea] = PreparedQuery(
+    lambda *, application_id: (
+        FocusArea.objects.filter(application_id=application_id)
+        .order_by("-created_at")
+        .values_list(
+            "pk",
+            "reason",
+            "created_at",
+            "competency_id",
+            "competency__slug",
+            "competency__name",
+            "requested_by_id",
+            "requested_by__full_name",
+            "requested_by__email",
+        )
+    )
+)
+_DECISIONS: PreparedQuery[Decision] = PreparedQuery(
+    lambda *, application_id: (
+        Decision.objects.filter(application_id=application_id)
+        .order_by("-at")
+        .values_list(
+            "pk",
+            "outcome",
+            "level",
+            "rationale",
+            "suggestion",
+            "at",
+            "decided_by_id",
+            "decided_by__full_name",
+            "decided_by__email",
+        )
+    )
+)
+
+
+def _submitted_feedback(application: Application) -> list[Feedback]:
+    """The submitted scorecards, in the order of their interviews."""
+    found = []
+    for (
+        pk,
+        recommendation,
+        ratings,
+        red_flags,
+        submitted_at,
+        user_id,
+        full_name,
+        email,
+        interview_id,
+        stage_id,
+        stage,
+        version_id,
+        snapshot,
+    ) in _SUBMITTED.rows((), application_id=application.pk):
+        interview = _loaded(
+            Interview,
+            id=interview_id,
+            application_id=application.pk,
+            stage_id=stage_id,
+            scorecard_version_id=version_id,
+        )
+        interview.stage = _loaded(PlanStage, id=stage_id, name=stage)
+        interview.scorecard_version = _loaded(ScorecardVersion, id=version_id, snapshot=snapshot)
+        feedback = _loaded(
+            Feedback,
+            id=pk,
+            interview_id=interview_id,
+            interviewer_id=user_id,
+            ratings=ratings,
+            red_flags=red_flags,
+            recommendation=recommendation,
+            submitted_at=submitted_at,
+        )
+        feedback.interview = interview
+        feedback.interviewer = _loaded(User, id=user_id, full_name=full_name, email=email)
+        found.append(feedback)
+    return found
+
+
 @dataclass
 class MatrixRow:
     competency: str
@@ -136,11 +269,7 @@ class Debrief:
 
 def debrief(membership: Membership, application_id: int) -> Debrief:
     application = access_debrief(membership, application_id)
-    submitted = list(
-        Feedback.objects.filter(interview__application=application, status=FeedbackStatus.SUBMITTED)
-        .select_related("interviewer", "interview__stage", "interview__scorecard_version")
-        .order_by("interview__starts_at", "submitted_at")
-    )
+    submitted = _submitted_feedback(application)
     lookups = library_lookups()
     serious, names = lookups.serious_flags, lookups.competency_names
     evidence = evidence_of(submitted, serious)
@@ -180,17 +309,13 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
     rated = {c for card in per_card for c in card}
     coverage = []
     # Plain values: the coverage needs four of them, and model instances cost three times more.
-    checks = list(
-        application.role.skill_checks.values_list(
-            "skill__skill", "skill__priority", "skill__competency__slug", "stage__name"
-        )
-    )
+    checks = _SKILL_CHECKS.rows((), role_id=application.role_id)
     required = {competency for _, priority, competency, _ in checks if priority == "must"}
     for skill, priority, competency, planned_stage in checks:
         verified_by = sorted(
             {
-                f.interview.stage.name
-                for f, card in zip(submitted, per_card, strict=True)
+                item.stage
+                for item, card in zip(evidence, per_card, strict=True)
                 if competency in card
             }
         )
@@ -214,17 +339,66 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
         rules=rules,
         suggestion=suggest(rules, evidence, application.role.seniority),  # type: ignore[arg-type]
         focus_areas=focus_areas_for(application),
-        decisions=list(
-            Decision.objects.filter(application=application).select_related("decided_by")
-        ),
+        decisions=_decisions(application),
         competency_names=names,
     )
 
 
 def focus_areas_for(application: Application) -> list[FocusArea]:
-    """What earlier interviewers asked the next ones to probe (shown in the interview kit)."""
-    return list(
-        FocusArea.objects.filter(application=application).select_related(
-            "competency", "requested_by"
+    """What earlier interviewers asked the next ones to probe (shown in the interview kit),
+    newest first."""
+    found = []
+    for (
+        pk,
+        reason,
+        created_at,
+        competency_id,
+        slug,
+        name,
+        user_id,
+        full_name,
+        email,
+    ) in _FOCUS_AREAS.rows((), application_id=application.pk):
+        area = _loaded(
+            FocusArea,
+            id=pk,
+            application_id=application.pk,
+            competency_id=competency_id,
+            reason=reason,
+            requested_by_id=user_id,
+            created_at=created_at,
         )
-    )
+        area.competency = _loaded(Competency, id=competency_id, slug=slug, name=name)
+        area.requested_by = _user(user_id, full_name, email)
+        found.append(area)
+    return found
+
+
+def _decisions(application: Application) -> list[Decision]:
+    """Every decision on the application, newest first."""
+    found = []
+    for (
+        pk,
+        outcome,
+        level,
+        rationale,
+        suggestion,
+        at,
+        user_id,
+        full_name,
+        email,
+    ) in _DECISIONS.rows((), application_id=application.pk):
+        decision = _loaded(
+            Decision,
+            id=pk,
+            application_id=application.pk,
+            outcome=outcome,
+            level=level,
+            rationale=rationale,
+            suggestion=suggestion,
+            decided_by_id=user_id,
+            at=at,
+        )
+        decision.decided_by = _user(user_id, full_name, email)
+        found.append(decision)
+    return found

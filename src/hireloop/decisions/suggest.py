@@ -24,8 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass, field
-from statistics import mean
+from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 Seniority = Literal["junior", "mid", "senior", "staff"]
@@ -123,7 +122,7 @@ class Suggestion:
 
 def suggest(rules: Rules, evidence: Sequence[Evidence], seniority: Seniority) -> Suggestion:
     rank = _rank(seniority)
-    cards = sorted(evidence, key=astuple)
+    cards = sorted(evidence, key=_card_key)
 
     rated = {r.competency for card in cards for r in card.ratings}
     scores: dict[str, list[int]] = defaultdict(list)
@@ -135,8 +134,8 @@ def suggest(rules: Rules, evidence: Sequence[Evidence], seniority: Seniority) ->
                 mine[rating.competency].append(rating.score)
         for competency, values in mine.items():
             scores[competency].extend(values)
-            card_averages[competency].append(mean(values))
-    averages = {competency: mean(values) for competency, values in scores.items()}
+            card_averages[competency].append(_mean(values))
+    averages = {competency: _mean(values) for competency, values in scores.items()}
     focus = _focus_areas(rules, rated, averages, card_averages)
 
     if not averages:
@@ -212,6 +211,24 @@ def _rank(seniority: str) -> int:
     if seniority not in LEVELS:
         raise ValueError(f"unknown seniority {seniority!r}; expected one of {', '.join(LEVELS)}")
     return LEVELS.index(seniority)
+
+
+def _card_key(card: Evidence) -> tuple[object, ...]:
+    """What ``dataclasses.astuple`` gives, in the same order, without its deep copies."""
+    return (
+        card.interviewer,
+        card.stage,
+        card.recommendation,
+        tuple((r.criterion, r.competency, r.score) for r in card.ratings),
+        card.red_flags,
+        card.serious_red_flags,
+    )
+
+
+def _mean(scores: list[int]) -> float:
+    # Integer sums are exact and int / int is correctly rounded: the very float statistics.mean
+    # returns, without the exact fractions it computes through.
+    return sum(scores) / len(scores)
 
 
 def _weight(rules: Rules, competency: str) -> float:

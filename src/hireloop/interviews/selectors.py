@@ -62,7 +62,7 @@ def _interview_query(
     return qs.filter(pk=pk)
 
 
-_INTERVIEW = PreparedQuery(_interview_query)
+_INTERVIEW: PreparedQuery[Interview] = PreparedQuery(_interview_query)
 
 
 def access_interview(
@@ -216,16 +216,21 @@ def latest_recommendations(membership: Membership, role: Role) -> dict[int, str]
         membership.role == MemberRole.ADMIN or role.hiring_manager_id == membership.user_id
     ):
         return {}
-    # By the role only: filtering on the workspace too led SQLite through every interview of
-    # the workspace instead of the role's applications.
-    rows = (
+    rows = _LATEST_RECOMMENDATIONS.rows((), role_id=role.pk)
+    return dict(rows)  # later rows (newer scorecards) replace earlier ones
+
+
+# By the role only: filtering on the workspace too led SQLite through every interview of the
+# workspace instead of the role's applications.
+_LATEST_RECOMMENDATIONS: PreparedQuery[Feedback] = PreparedQuery(
+    lambda *, role_id: (
         Feedback.objects.filter(
-            interview__application__role_id=role.pk, status=FeedbackStatus.SUBMITTED
+            interview__application__role_id=role_id, status=FeedbackStatus.SUBMITTED
         )
         .order_by("submitted_at")
         .values_list("interview__application_id", "recommendation")
     )
-    return dict(rows)  # later rows (newer scorecards) replace earlier ones
+)
 
 
 def invite_for(interview: Interview) -> Invite:

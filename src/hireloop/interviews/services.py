@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from hireloop.accounts.errors import Conflict, InvalidInput
+from hireloop.accounts.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from hireloop.accounts.models import Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
@@ -273,65 +274,136 @@ def _clean_scorecard(interview: Interview, data: dict[str, Any]) -> dict[str, An
     }
 
 
-def _store(feedback: Feedback, cleaned: dict[str, Any]) -> None:
-    for key in ("ratings", "signals", "red_flags", "notes", "recommendation"):
-        setattr(feedback, key, cleaned[key])
-    feedback.save()
-    if cleaned["questions"] is None:
-        return
-    ids = [q.get("question_id") for q in cleaned["questions"] if q.get("question_id")]
+# The scorecard's own fields of a Feedback row, as _clean_scorecard returns them.
+SCORECARD_FIELDS = ("ratings", "signals", "red_flags", "notes", "recommendation")
+
+
+@dataclass(frozen=True)
+class _Scorecard:
+    """A checked scorecard ready to store, prepared before the transaction that stores it (its
+    checks and library reads need no lock)."""
+
+    fields: dict[str, Any]  # SCORECARD_FIELDS
+    # QuestionNote values in position order, without the feedback; None keeps the stored ones.
+    questions: list[dict[str, Any]] | None
+
+
+def _scorecard(interview: Interview, data: dict[str, Any]) -> _Scorecard:
+    cleaned = _clean_scorecard(interview, data)
+    questions = cleaned["questions"]
+    if questions is None:
+        return _Scorecard({k: cleaned[k] for k in SCORECARD_FIELDS}, None)
+    ids = [q.get("question_id") for q in questions if q.get("question_id")]
     library = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
-    feedback.questions.all().delete()
-    QuestionNote.objects.bulk_create(
-        QuestionNote(
-            feedback=feedback,
-            question=library.get(q.get("question_id") or 0),
-            prompt=str(
-                q.get("prompt") or getattr(library.get(q.get("question_id") or 0), "prompt", "")
-            )[:4000],
-            position=position,
-            notes=str(q.get("notes") or "")[:20_000],
-            score=q.get("score"),
-            skipped=bool(q.get("skipped")),
-        )
-        for position, q in enumerate(cleaned["questions"])
-        if q.get("prompt") or q.get("question_id") in library
-    )
-
-
-def _snapshot(feedback: Feedback) -> dict[str, Any]:
-    return {
-        "ratings": feedback.ratings,
-        "signals": feedback.signals,
-        "red_flags": feedback.red_flags,
-        "notes": feedback.notes,
-        "recommendation": feedback.recommendation,
-        "questions": [
+    notes = []
+    for position, q in enumerate(questions):
+        asked = library.get(q.get("question_id") or 0)
+        if not q.get("prompt") and asked is None:
+            continue
+        notes.append(
             {
-                "question_id": q.question_id,
-                "prompt": q.prompt,
-                "notes": q.notes,
-                "score": q.score,
-                "skipped": q.skipped,
+                "question_id": asked.pk if asked is not None else None,
+                "prompt": str(q.get("prompt") or getattr(asked, "prompt", ""))[:4000],
+                "notes": str(q.get("notes") or "")[:20_000],
+                "score": q.get("score"),
+                "skipped": bool(q.get("skipped")),
+                "position": position,
             }
-            for q in feedback.questions.order_by("position")
-        ],
+        )
+    return _Scorecard({k: cleaned[k] for k in SCORECARD_FIELDS}, notes)
+
+
+def _store(feedback: Feedback, scorecard: _Scorecard, *also: str) -> list[dict[str, Any]] | None:
+    """Write ``scorecard`` into ``feedback``, with the fields named in ``also`` (set by the
+    caller), in one INSERT or UPDATE, then its questions. Returns the questions the feedback now
+    has, or None when it kept stored ones (which only a read tells)."""
+    for key, value in scorecard.fields.items():
+        setattr(feedback, key, value)
+    created = feedback.pk is None
+    if created:
+        feedback.save(force_insert=True)
+    else:
+        feedback.save(update_fields=[*scorecard.fields, *also, "updated_at"])
+    if scorecard.questions is None:
+        return [] if created else None
+    if not created:
+        feedback.questions.all().delete()
+    QuestionNote.objects.bulk_create(
+        QuestionNote(feedback=feedback, **note) for note in scorecard.questions
+    )
+    return scorecard.questions
+
+
+def _snapshot(feedback: Feedback, questions: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """The version of ``feedback`` a revision keeps; ``questions`` as ``_store`` returned them."""
+    keys = ("question_id", "prompt", "notes", "score", "skipped")
+    if questions is None:
+        questions = list(feedback.questions.order_by("position").values(*keys))
+    return {
+        **{key: getattr(feedback, key) for key in SCORECARD_FIELDS},
+        "questions": [{key: q[key] for key in keys} for q in questions],
     }
 
 
-def _save_draft(membership: Membership, interview: Interview, data: dict[str, Any]) -> Feedback:
-    if interview.status == InterviewStatus.CANCELLED:
-        raise Conflict("This interview was cancelled.")
-    feedback, _ = Feedback.objects.select_for_update().get_or_create(
-        interview=interview, interviewer=membership.user
+def _interview_state(membership: Membership, interview_id: int) -> tuple[str, list[int]]:
+    """The interview's status and interviewers, read again in the transaction: both may have
+    changed since the caller's access check, which is repeated here for taking part. The row
+    stays locked on PostgreSQL, so the scorecard writes on one interview (and its cancelling)
+    take turns, as all writes do on SQLite: the status holds until the commit, and no two first
+    saves both insert a scorecard. Two plain queries: the ORM builds them in half the time of
+    one with a subquery, and the transaction holds SQLite's only write lock meanwhile."""
+    status = next(
+        iter(
+            Interview.objects.select_for_update(no_key=True)
+            .filter(pk=interview_id, workspace_id=membership.workspace_id)
+            .order_by()
+            .values_list("status", flat=True)
+        ),
+        None,
     )
-    if feedback.status == FeedbackStatus.SUBMITTED:
+    if status is None:
+        raise NotFound("No such interview in this workspace.")
+    interviewers = list(
+        Interview.interviewers.through.objects.filter(interview_id=interview_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    if membership.user_id not in interviewers:
+        raise PermissionDenied("Only the interviewers of this interview fill in its scorecard.")
+    return status, interviewers
+
+
+def _own_feedback(membership: Membership, interview_id: int, *, lock: bool) -> Feedback | None:
+    feedbacks = Feedback.objects.select_for_update() if lock else Feedback.objects.all()
+    try:
+        return feedbacks.get(interview_id=interview_id, interviewer_id=membership.user_id)
+    except Feedback.DoesNotExist:
+        return None
+
+
+def _refuse_change(interview_status: str, feedback: Feedback | None) -> None:
+    if interview_status == InterviewStatus.CANCELLED:
+        raise Conflict("This interview was cancelled.")
+    if feedback is not None and feedback.status == FeedbackStatus.SUBMITTED:
         raise Conflict("This scorecard is submitted: amend it with a reason instead.")
-    _store(feedback, _clean_scorecard(interview, data))
-    return feedback
 
 
-@transaction.atomic
+def _prepare(
+    membership: Membership, interview: Interview, data: dict[str, Any], *, complete: bool
+) -> _Scorecard:
+    """``data`` checked (and ``complete``, for a submit) before any transaction. Bad input is
+    refused only after a look at the stored scorecard: a conflict (submitted, cancelled) takes
+    precedence, as when everything was checked in the transaction."""
+    try:
+        scorecard = _scorecard(interview, data)
+        if complete:
+            _refuse_incomplete(interview, scorecard.fields)
+    except InvalidInput:
+        _refuse_change(interview.status, _own_feedback(membership, interview.pk, lock=False))
+        raise
+    return scorecard
+
+
 def feedback_save_draft(
     *, membership: Membership, interview_id: int, data: dict[str, Any]
 ) -> Feedback:
@@ -339,69 +411,110 @@ def feedback_save_draft(
     interview = access_interview(
         membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
     )
-    return _save_draft(membership, interview, data)
+    scorecard = _prepare(membership, interview, data, complete=False)
+    with transaction.atomic():
+        status, _ = _interview_state(membership, interview.pk)
+        feedback = _own_feedback(membership, interview.pk, lock=True)
+        _refuse_change(status, feedback)
+        if feedback is None:
+            feedback = Feedback(interview=interview, interviewer=membership.user)
+        _store(feedback, scorecard)
+    return feedback
 
 
-def _missing(interview: Interview, feedback: Feedback) -> list[str]:
+def _missing(interview: Interview, fields: dict[str, Any]) -> list[str]:
     missing = [
         f"rating for '{c['name']}'"
         for slug, c in _criteria(interview).items()
-        if slug not in feedback.ratings
+        if slug not in fields["ratings"]
     ]
-    if not feedback.recommendation:
+    if not fields["recommendation"]:
         missing.append("an overall recommendation")
     return missing
 
 
-@transaction.atomic
-def feedback_submit(
-    *, membership: Membership, interview_id: int, data: dict[str, Any] | None = None
-) -> Feedback:
-    """Submit the scorecard; with ``data``, save it as the draft first, in the same transaction
-    (nothing is saved when the submit is refused: save the draft on its own to keep it)."""
-    interview = access_interview(
-        membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
-    )
-    if data is not None:
-        feedback: Feedback | None = _save_draft(membership, interview, data)
-    else:
-        feedback = (
-            Feedback.objects.select_for_update()
-            .filter(interview=interview, interviewer=membership.user)
-            .first()
-        )
-    if feedback is None:
-        raise InvalidInput("There is nothing to submit yet: rate the criteria first.")
-    if feedback.status == FeedbackStatus.SUBMITTED:
-        raise Conflict("This scorecard is already submitted.")
-    if interview.status == InterviewStatus.CANCELLED:
-        raise Conflict("This interview was cancelled.")
-    missing = _missing(interview, feedback)
+def _refuse_incomplete(interview: Interview, fields: dict[str, Any]) -> None:
+    missing = _missing(interview, fields)
     if missing:
         raise InvalidInput(
             "Before submitting, add: " + ", ".join(missing) + ".", field_errors={"missing": missing}
         )
-    feedback.status = FeedbackStatus.SUBMITTED
-    feedback.submitted_at = timezone.now()
-    feedback.revision = 1
-    feedback.save()
-    FeedbackRevision.objects.create(
-        feedback=feedback, number=1, snapshot=_snapshot(feedback), created_by=membership.user
-    )
-    # Completed once every interviewer has submitted; until then it stays on their lists.
-    pending = interview.interviewers.exclude(
-        feedback__interview=interview, feedback__status=FeedbackStatus.SUBMITTED
-    )
-    if interview.status == InterviewStatus.SCHEDULED and not pending.exists():
-        Interview.objects.filter(pk=interview.pk).update(status=InterviewStatus.COMPLETED)
-    audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="scorecard.submit",
-        obj=feedback,
-        after={"recommendation": feedback.recommendation, "ratings": feedback.ratings},
-    )
+
+
+def feedback_submit(
+    *,
+    membership: Membership,
+    interview_id: int,
+    data: dict[str, Any] | None = None,
+    interview: Interview | None = None,
+) -> Feedback:
+    """Submit the scorecard; with ``data``, save it as the draft first, in the same transaction
+    (nothing is saved when the submit is refused: save the draft on its own to keep it).
+
+    ``interview`` is what ``access_interview(membership, interview_id, take_part=True)`` gave
+    the caller, which spares a second access check: the transaction checks again, cheaply,
+    that the member still takes part."""
+    if interview is None:
+        interview = access_interview(
+            membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
+        )
+    elif interview.pk != interview_id:
+        raise ValueError(f"interview {interview.pk} passed to submit interview {interview_id}")
+    scorecard = None if data is None else _prepare(membership, interview, data, complete=True)
+    with transaction.atomic():
+        status, interviewers = _interview_state(membership, interview.pk)
+        feedback = _own_feedback(membership, interview.pk, lock=True)
+        if scorecard is not None:
+            _refuse_change(status, feedback)
+        elif feedback is None:
+            raise InvalidInput("There is nothing to submit yet: rate the criteria first.")
+        elif feedback.status == FeedbackStatus.SUBMITTED:
+            raise Conflict("This scorecard is already submitted.")
+        elif status == InterviewStatus.CANCELLED:
+            raise Conflict("This interview was cancelled.")
+        else:
+            _refuse_incomplete(
+                interview, {"ratings": feedback.ratings, "recommendation": feedback.recommendation}
+            )
+        if feedback is None:
+            feedback = Feedback(interview=interview, interviewer=membership.user)
+        feedback.status = FeedbackStatus.SUBMITTED
+        feedback.submitted_at = timezone.now()
+        feedback.revision = 1
+        submitted = ("status", "submitted_at", "revision")
+        if scorecard is None:
+            feedback.save(update_fields=[*submitted, "updated_at"])
+            questions = None
+        else:
+            questions = _store(feedback, scorecard, *submitted)
+        FeedbackRevision.objects.create(
+            feedback=feedback,
+            number=1,
+            snapshot=_snapshot(feedback, questions),
+            created_by=membership.user,
+        )
+        if status == InterviewStatus.SCHEDULED:
+            others = [i for i in interviewers if i != membership.user_id]
+            _complete_when_all_submitted(interview.pk, others)
+        audit_record(
+            workspace=membership.workspace,
+            actor=membership.user,
+            verb="scorecard.submit",
+            obj=feedback,
+            after={"recommendation": feedback.recommendation, "ratings": feedback.ratings},
+        )
     return feedback
+
+
+def _complete_when_all_submitted(interview_id: int, others: list[int]) -> None:
+    """Completed once every interviewer has submitted; until then it stays on their lists."""
+    if others:
+        submitted = Feedback.objects.filter(
+            interview_id=interview_id, interviewer_id__in=others, status=FeedbackStatus.SUBMITTED
+        ).count()  # one scorecard each at most
+        if submitted < len(others):
+            return
+    Interview.objects.filter(pk=interview_id).update(status=InterviewStatus.COMPLETED)
 
 
 @transaction.atomic
@@ -412,29 +525,25 @@ def feedback_amend(
     interview = access_interview(
         membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
     )
-    feedback = (
-        Feedback.objects.select_for_update()
-        .filter(interview=interview, interviewer=membership.user)
-        .first()
-    )
+    feedback = _own_feedback(membership, interview.pk, lock=True)
     if feedback is None or feedback.status != FeedbackStatus.SUBMITTED:
         raise Conflict("Only a submitted scorecard can be amended.")
     if len(reason.strip()) < 5:
         raise InvalidInput(
             "Say why you are amending the scorecard.", field_errors={"reason": ["required"]}
         )
-    before = _snapshot(feedback)
-    _store(feedback, _clean_scorecard(interview, {**before, **data}))
-    missing = _missing(interview, feedback)
+    before = _snapshot(feedback, None)
+    scorecard = _scorecard(interview, {**before, **data})
+    missing = _missing(interview, scorecard.fields)
     if missing:
         raise InvalidInput("An amended scorecard must stay complete: " + ", ".join(missing) + ".")
     feedback.revision += 1
-    feedback.save(update_fields=["revision", "updated_at"])
+    questions = _store(feedback, scorecard, "revision")
     FeedbackRevision.objects.create(
         feedback=feedback,
         number=feedback.revision,
         reason=reason.strip()[:500],
-        snapshot=_snapshot(feedback),
+        snapshot=_snapshot(feedback, questions),
         created_by=membership.user,
     )
     audit_record(

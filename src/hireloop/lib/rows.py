@@ -16,7 +16,10 @@ from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model, QuerySet
-from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    get_related_populators,
+)
 
 M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -74,10 +77,11 @@ class _Plan:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str], ...]  # (position in params, value name)
+    converters: list[tuple[int, list[Converter], Any]]
+    # For a queryset of instances; None for one of values_list() tuples.
     model: Any  # the queryset's model: the type parameter of the PreparedQuery holding it
     init_list: list[str]
     columns: slice
-    converters: list[tuple[int, list[Converter], Any]]
     populators: list[Any]
     annotations: dict[str, int]
 
@@ -86,52 +90,71 @@ class PreparedQuery(Generic[M]):
     """A queryset built and compiled once per shape, then run again with other values.
 
     The ORM spends 1-5 ms building and compiling a query with joins (select_related) and
-    visibility subqueries; running it takes a tenth of that. The access checks run such a query
-    on every page, always with the same shape and only different ids, so the SQL is kept.
+    visibility subqueries; running it takes a tenth of that. The access checks and the board
+    run such queries on every page, always with the same shape and only different ids, so the
+    SQL is kept.
 
-    ``build(**placeholders)`` must return the queryset for a shape; ``shape`` names everything
-    that changes its SQL besides the values (a member's kind, the relations loaded...). The
-    values are integers used only in comparisons, so they reach the SQL unchanged (``_plan``
-    refuses a shape where one did not); a shape may leave some of them unused.
+    ``build(*shape, **placeholders)`` must return the queryset for a shape; ``shape`` names
+    everything that changes its SQL besides the values (a member's kind, the relations
+    loaded...). The values are integers used only in comparisons, so they reach the SQL
+    unchanged (``_plan`` refuses a shape where one did not); a shape may leave some unused.
     """
 
-    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
         self.build = build
         self._plans: dict[tuple[Any, ...], _Plan] = {}
 
     def first(self, shape: tuple[Any, ...], **values: int) -> M | None:
-        """The first row (the query is expected to return at most one), or None."""
-        alias = DEFAULT_DB_ALIAS
-        key = (connections[alias].vendor, shape, tuple(sorted(values)))
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = self._plan(shape, sorted(values), alias)
-        params = list(plan.params)
-        for position, name in plan.slots:
-            params[position] = values[name]
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            found = cursor.fetchone()
-        if found is None:
+        """The instance of the first row (the query is expected to return at most one)."""
+        plan = self._plan_for("first", shape, values)
+        found = self._execute(plan, values, many=False)
+        if not found:
             return None
-        row = list(found)
-        for position, converters, expression in plan.converters:
-            value = row[position]
-            for convert in converters:
-                value = convert(value, expression, connection)
-            row[position] = value
-        obj = plan.model.from_db(alias, plan.init_list, row[plan.columns])
+        row = found[0]
+        obj = plan.model.from_db(DEFAULT_DB_ALIAS, plan.init_list, row[plan.columns])
         for populator in plan.populators:
             populator.populate(row, obj)
         for name, position in plan.annotations.items():
             setattr(obj, name, row[position])
         return obj
 
-    def _plan(self, shape: tuple[Any, ...], names: list[str], alias: str) -> _Plan:
+    def rows(self, shape: tuple[Any, ...], **values: int) -> list[list[Any]]:
+        """Every row of a ``values_list()`` queryset, its values converted as by the ORM."""
+        return self._execute(self._plan_for("rows", shape, values), values, many=True)
+
+    def _plan_for(self, kind: str, shape: tuple[Any, ...], values: dict[str, int]) -> _Plan:
+        key = (connections[DEFAULT_DB_ALIAS].vendor, kind, shape, tuple(sorted(values)))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._plan(kind, shape, sorted(values))
+        return plan
+
+    def _execute(self, plan: _Plan, values: dict[str, int], *, many: bool) -> list[list[Any]]:
+        params = list(plan.params)
+        for position, name in plan.slots:
+            params[position] = values[name]
+        connection = connections[DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            if many:
+                found = [list(row) for row in cursor.fetchall()]
+            else:
+                one = cursor.fetchone()
+                found = [list(one)] if one is not None else []
+        for row in found:
+            for position, converters, expression in plan.converters:
+                value = row[position]
+                for convert in converters:
+                    value = convert(value, expression, connection)
+                row[position] = value
+        return found
+
+    def _plan(self, kind: str, shape: tuple[Any, ...], names: list[str]) -> _Plan:
         placeholders = {name: _PLACEHOLDER_BASE + n for n, name in enumerate(names)}
-        queryset = self.build(*shape, **placeholders).order_by()[:1]
-        compiler = queryset.query.get_compiler(using=alias)
+        queryset = self.build(*shape, **placeholders)
+        if kind == "first":
+            queryset = queryset.order_by()[:1]
+        compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
         by_value = {value: name for name, value in placeholders.items()}
         slots = tuple((i, by_value[p]) for i, p in enumerate(params) if p in by_value)
@@ -143,18 +166,29 @@ class PreparedQuery(Generic[M]):
                 continue
             if any(str(value) in str(param) for value in placeholders.values()):
                 raise ValueError(f"a value does not reach the SQL unchanged: {param!r}")
-        klass_info = compiler.klass_info
         select = compiler.select
-        fields = klass_info["select_fields"]
         converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+        klass_info = compiler.klass_info if kind == "first" else None
+        if (kind == "first") != (queryset._iterable_class is ModelIterable):
+            raise ValueError("first() reads instances, rows() a values_list() queryset")
+        instance = _instance_parts(klass_info, select) if klass_info else (None, [], slice(0), [])
         return _Plan(
             sql=sql,
             params=tuple(params),
             slots=slots,
-            model=klass_info["model"],
-            init_list=[s[0].target.attname for s in select[fields[0] : fields[-1] + 1]],
-            columns=slice(fields[0], fields[-1] + 1),
             converters=[(pos, convs, expr) for pos, (convs, expr) in converters.items()],
-            populators=get_related_populators(klass_info, select, alias),
+            model=instance[0],
+            init_list=instance[1],
+            columns=instance[2],
+            populators=instance[3],
             annotations=dict(compiler.annotation_col_map or {}),
         )
+
+
+def _instance_parts(klass_info: dict[str, Any], select: list[Any]) -> tuple[Any, ...]:
+    """What turns a row into the instance and its select_related ones, as the ORM does."""
+    fields = klass_info["select_fields"]
+    columns = slice(fields[0], fields[-1] + 1)
+    init_list = [s[0].target.attname for s in select[columns]]
+    populators = get_related_populators(klass_info, select, DEFAULT_DB_ALIAS)
+    return klass_info["model"], init_list, columns, populators

@@ -376,7 +376,9 @@ def interview_scorecard(request: HttpRequest, membership: Membership, pk: int) -
     try:
         if submit:
             try:
-                services.feedback_submit(membership=membership, interview_id=pk, data=data)
+                services.feedback_submit(
+                    membership=membership, interview_id=pk, data=data, interview=interview
+                )
             except InvalidInput as exc:
                 if "missing" in exc.field_errors:  # not complete yet: keep what was typed
                     services.feedback_save_draft(membership=membership, interview_id=pk, data=data)
