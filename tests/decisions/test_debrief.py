@@ -2,62 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from hireloop.accounts.errors import InvalidInput, PermissionDenied
 from hireloop.accounts.models import AuditEvent, Role
 from hireloop.decisions.models import Decision
 from hireloop.decisions.selectors import debrief, effective_rules, focus_areas_for
 from hireloop.decisions.services import decision_record, focus_area_request, role_rules_update
-from hireloop.hiring.services import application_create, candidate_create, role_create
-from hireloop.interviews.services import feedback_save_draft, feedback_submit, interview_schedule
+from hireloop.hiring.services import role_create
+from hireloop.interviews.services import feedback_save_draft, feedback_submit
 
+from ..debriefs import submit_scorecard, two_interviewer_application
 from ..factories import MembershipFactory, UserFactory
 
 
 @pytest.fixture
 def interviewed(team):
     """An application whose two interviewers disagree on the first criterion."""
-    recruiter = team.membership(team.recruiter)
-    second = UserFactory(email="two@alpha.test", full_name="Tess Two")
-    MembershipFactory(user=second, workspace=team.workspace, role=Role.INTERVIEWER)
-    role = role_create(
-        membership=recruiter,
-        title="API engineer",
-        seniority="senior",
-        industry="enterprise",
-        hiring_manager=team.hiring_manager,
-    )
-    candidate = candidate_create(membership=recruiter, data={"name": "Gil", "email": "gil@e.test"})
-    application = application_create(
-        membership=recruiter, candidate_id=candidate.pk, role_id=role.pk
-    )
-    interview = interview_schedule(
-        membership=recruiter,
-        application_id=application.pk,
-        starts_at=timezone.now() - timedelta(hours=1),
-        interviewer_ids=[team.interviewer.pk, second.pk],
+    application, interview, second = two_interviewer_application(
+        team, candidate="Gil", second_name="Tess Two"
     )
     criteria = interview.scorecard_version.snapshot["criteria"]
+    focus = criteria[0]["competency"]
     for user, first_score, recommendation in (
         (team.interviewer, 2, "no_hire"),
         (second, 5, "hire"),
     ):
-        focus = criteria[0]["competency"]
-        ratings = {c["slug"]: first_score if c["competency"] == focus else 4 for c in criteria}
-        feedback_save_draft(
-            membership=team.membership(user),
-            interview_id=interview.pk,
-            data={
-                "ratings": ratings,
-                "recommendation": recommendation,
-                "red_flags": ["Late without notice"] if user == second else [],
-            },
+        submit_scorecard(
+            team,
+            user,
+            interview,
+            ratings={c["slug"]: first_score if c["competency"] == focus else 4 for c in criteria},
+            recommendation=recommendation,
+            red_flags=["Late without notice"] if user == second else [],
         )
-        feedback_submit(membership=team.membership(user), interview_id=interview.pk)
+    role = application.role
     return {"application": application, "criteria": criteria, "role": role}
 
 

@@ -4,18 +4,14 @@ and every text from people escaped, in the tags and on the page."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html import unescape
 from types import SimpleNamespace
 
 import pytest
 from django.template import Context
-from django.utils import timezone
 
-from hireloop.accounts.models import Role
 from hireloop.decisions.services import decision_record, focus_area_request
-from hireloop.hiring.services import application_create, candidate_create, role_create
-from hireloop.interviews.services import feedback_save_draft, feedback_submit, interview_schedule
 from hireloop.web.templatetags.debrief_tags import (
     coverage_rows,
     decision_entries,
@@ -26,7 +22,7 @@ from hireloop.web.templatetags.debrief_tags import (
 )
 
 from ..conftest import signed_in
-from ..factories import MembershipFactory, UserFactory
+from ..debriefs import submit_scorecard, two_interviewer_application
 
 EVIL = "<script>alert('x')</script>"
 ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
@@ -209,43 +205,24 @@ def test_decision_entries_mark_the_latest_and_keep_line_breaks():
 def hostile(team):
     """A debrief full of text chosen by people: names, a stage, a focus area and a decision's
     rationale, each trying to inject a script."""
-    recruiter = team.membership(team.recruiter)
     team.interviewer.full_name = EVIL
     team.interviewer.save()
-    second = UserFactory(email="two@alpha.test", full_name="Tess <b>Two</b>")
-    MembershipFactory(user=second, workspace=team.workspace, role=Role.INTERVIEWER)
-    role = role_create(
-        membership=recruiter,
-        title="API engineer",
-        seniority="senior",
-        industry="enterprise",
-        hiring_manager=team.hiring_manager,
-    )
-    candidate = candidate_create(membership=recruiter, data={"name": EVIL, "email": "x@e.test"})
-    application = application_create(
-        membership=recruiter, candidate_id=candidate.pk, role_id=role.pk
-    )
-    interview = interview_schedule(
-        membership=recruiter,
-        application_id=application.pk,
-        starts_at=timezone.now() - timedelta(hours=1),
-        interviewer_ids=[team.interviewer.pk, second.pk],
+    application, interview, second = two_interviewer_application(
+        team, candidate=EVIL, second_name="Tess <b>Two</b>"
     )
     stage = interview.stage
     stage.name = f"HR {EVIL}"
     stage.save()
     criteria = interview.scorecard_version.snapshot["criteria"]
     for user, score in ((team.interviewer, 1), (second, 5)):
-        feedback_save_draft(
-            membership=team.membership(user),
-            interview_id=interview.pk,
-            data={
-                "ratings": {c["slug"]: score for c in criteria},
-                "recommendation": "hire",
-                "red_flags": ["Late without notice"],
-            },
+        submit_scorecard(
+            team,
+            user,
+            interview,
+            ratings={c["slug"]: score for c in criteria},
+            recommendation="hire",
+            red_flags=["Late without notice"],
         )
-        feedback_submit(membership=team.membership(user), interview_id=interview.pk)
     focus_area_request(
         membership=team.membership(team.hiring_manager),
         application_id=application.pk,
