@@ -119,6 +119,12 @@ else:
     }
 if _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "hireloop.lib.postgresql"  # its health check skips busy connections
+    # Parameters bound by the server, and a statement run 5 times on a connection prepared
+    # there: PostgreSQL then skips parsing and planning it (0.1-0.7 ms a query on the loop's
+    # pages). Off for a pooler that cannot keep prepared statements (PgBouncer in transaction
+    # mode before 1.21).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        _db.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["ENGINE"] = "hireloop.lib.sqlite"  # hands the write lock to the next writer at once
     _db.setdefault("OPTIONS", {}).update(

@@ -7,7 +7,13 @@ import pytest
 from hireloop.accounts.errors import InvalidInput, PermissionDenied
 from hireloop.accounts.models import AuditEvent, Role
 from hireloop.decisions.models import Decision
-from hireloop.decisions.selectors import debrief, effective_rules, focus_areas_for
+from hireloop.decisions.selectors import (
+    DebriefStatus,
+    debrief,
+    debrief_status,
+    effective_rules,
+    focus_areas_for,
+)
 from hireloop.decisions.services import decision_record, focus_area_request, role_rules_update
 from hireloop.hiring.services import role_create
 from hireloop.interviews.services import feedback_save_draft, feedback_submit
@@ -63,6 +69,25 @@ def test_only_the_hiring_manager_and_admins_see_the_debrief(team, interviewed):
         with pytest.raises(PermissionDenied):
             debrief(team.membership(user), interviewed["application"].pk)
     assert debrief(team.membership(team.admin), interviewed["application"].pk)
+
+
+def test_debrief_status_counts_scorecards_and_finds_the_newest_decision(team, interviewed):
+    manager = team.membership(team.hiring_manager)
+    application = interviewed["application"]
+    assert debrief_status(manager, application) == DebriefStatus(submitted=2, latest=None)
+    for outcome in ("no_hire", "hire_at_level"):
+        decision_record(
+            membership=manager,
+            application_id=application.pk,
+            outcome=outcome,
+            level="mid" if outcome == "hire_at_level" else "",
+            rationale="Clear evidence from both interviews on the same criteria.",
+        )
+    status = debrief_status(manager, application)
+    assert status.submitted == 2 and status.latest.outcome == "hire_at_level"
+    assert status.latest.decided_by == team.hiring_manager
+    with pytest.raises(PermissionDenied):
+        debrief_status(team.membership(team.recruiter), application)
 
 
 def test_a_serious_red_flag_vetoes(team, interviewed):

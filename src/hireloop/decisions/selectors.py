@@ -402,3 +402,22 @@ def _decisions(application: Application) -> list[Decision]:
         decision.decided_by = _user(user_id, full_name, email)
         found.append(decision)
     return found
+
+
+@dataclass(frozen=True)
+class DebriefStatus:
+    """What an application's page tells a decider before they open the debrief."""
+
+    submitted: int  # scorecards submitted so far
+    latest: Decision | None  # the newest decision, with who made it
+
+
+def debrief_status(membership: Membership, application: Application) -> DebriefStatus:
+    """For those who may decide on ``application`` (already access-checked by the caller)."""
+    if not may_decide(membership, application):
+        raise PermissionDenied("The debrief is for the role's hiring manager and admins.")
+    submitted = Feedback.objects.filter(
+        interview__application=application, status=FeedbackStatus.SUBMITTED
+    ).count()
+    latest = Decision.objects.filter(application=application).select_related("decided_by").first()
+    return DebriefStatus(submitted=submitted, latest=latest)

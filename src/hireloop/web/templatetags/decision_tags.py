@@ -7,11 +7,10 @@ from typing import Any
 from django import template
 
 from hireloop.accounts.permissions import Capability, can
-from hireloop.decisions.models import Decision, Outcome
-from hireloop.decisions.selectors import may_decide
+from hireloop.decisions.models import Outcome
+from hireloop.decisions.selectors import debrief_status, may_decide
 from hireloop.hiring.models import Application, ApplicationStatus
 from hireloop.hiring.prep import MAX_DAYS
-from hireloop.interviews.models import Feedback, FeedbackStatus
 from hireloop.library.models import Seniority
 
 register = template.Library()
@@ -41,12 +40,9 @@ def decision_panel(context: template.Context, application: Application) -> dict[
         "max_days": MAX_DAYS,
     }
     if can_decide:
-        data["submitted"] = Feedback.objects.filter(
-            interview__application=application, status=FeedbackStatus.SUBMITTED
-        ).count()
-        latest = (
-            Decision.objects.filter(application=application).select_related("decided_by").first()
-        )
+        status = debrief_status(membership, application)
+        data["submitted"] = status.submitted
+        latest = status.latest
         if latest is not None:
             data["latest"] = latest
             data["latest_label"] = _OUTCOMES.get(latest.outcome, latest.outcome)
