@@ -89,8 +89,8 @@ def test_a_submit_writes_each_row_once_outside_any_library_read(
     data = _complete(interview, questions=[{"prompt": "A migration?", "notes": "Good", "score": 4}])
     # Before: the library's token and red flags (cached from then on). Inside: SAVEPOINT, the
     # interview's status and interviewers, the own scorecard, INSERT scorecard, its question,
-    # revision, UPDATE interview, audit, RELEASE.
-    with django_assert_max_num_queries(12) as ctx:
+    # revision, the application's latest recommendation, UPDATE interview, audit, RELEASE.
+    with django_assert_max_num_queries(13) as ctx:
         feedback = feedback_submit(
             membership=me, interview_id=interview.pk, data=data, interview=checked
         )

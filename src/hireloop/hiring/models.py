@@ -8,6 +8,7 @@ from django.db.models import Q
 from hireloop.accounts.models import User, Workspace
 from hireloop.library.models import (
     IndustryProfile,
+    Recommendation,
     ScorecardVersion,
     Seniority,
     SkillRequirement,
@@ -135,6 +136,12 @@ class Application(models.Model):
     stage_entered_at = models.DateTimeField()
     # Bumped by every move; a move names the version it saw, so concurrent moves cannot both win.
     version = models.PositiveIntegerField(default=1)
+    # The recommendation of the newest submitted scorecard, kept by interviews.services as
+    # scorecards are submitted or amended: the board shows it without reading every scorecard.
+    latest_recommendation = models.CharField(
+        max_length=16, choices=Recommendation.choices, blank=True
+    )
+    latest_recommendation_at = models.DateTimeField(null=True, blank=True)  # its submitted_at
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

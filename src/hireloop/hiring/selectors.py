@@ -195,6 +195,15 @@ class BoardCard:
     status: str
     version: int
     days_in_stage: int
+    recommendation: str = ""  # the latest, for those who may read it (see may_read_opinions)
+
+
+def may_read_opinions(membership: Membership, role: Role) -> bool:
+    """Scorecard recommendations outside the debrief: for admins and the role's hiring manager.
+    Recruiters and interviewers read none, so the board leaks no opinion into interviews."""
+    return role.workspace_id == membership.workspace_id and (
+        membership.role == MemberRole.ADMIN or role.hiring_manager_id == membership.user_id
+    )
 
 
 @dataclass
@@ -233,6 +242,7 @@ _BOARD_CARDS: PreparedQuery[Application] = PreparedQuery(
             "version",
             "stage_id",
             "stage_entered_at",
+            "latest_recommendation",
             "in_stage",
         )
     )
@@ -247,7 +257,8 @@ def board(
     per_stage: int | None = None,
 ) -> list[BoardColumn]:
     """One column per plan stage with the active and on-hold applications in it, longest
-    waiting first; with ``per_stage``, at most that many cards a column (``total`` counts all)."""
+    waiting first; with ``per_stage``, at most that many cards a column (``total`` counts all).
+    Cards carry their latest recommendation for those who may read it."""
     now = now or timezone.now()
     columns = {
         id_: BoardColumn(PlanStage(id=id_, role_id=role.pk, name=name, minutes=minutes))
@@ -259,11 +270,15 @@ def board(
         user_id=membership.user_id,
         role_id=role.pk,
     )
-    for id_, candidate_id, name, title, status, version, stage_id, entered, total in cards:
+    opinions = may_read_opinions(membership, role)
+    for id_, candidate_id, name, title, status, version, stage_id, entered, latest, total in cards:
         column = columns[stage_id]
         column.total = total
+        days = (now - entered).days
         column.cards.append(
-            BoardCard(id_, candidate_id, name, title, status, version, (now - entered).days)
+            BoardCard(
+                id_, candidate_id, name, title, status, version, days, latest if opinions else ""
+            )
         )
     return list(columns.values())
 

@@ -17,7 +17,7 @@ from hireloop.accounts.errors import NotFound, PermissionDenied
 from hireloop.accounts.models import FeedbackVisibility, Membership, User
 from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
-from hireloop.hiring.models import Application, Role
+from hireloop.hiring.models import Application
 from hireloop.hiring.selectors import member_stand_in
 from hireloop.lib.ics import Attendee, Invite
 from hireloop.lib.rows import PreparedQuery
@@ -206,31 +206,6 @@ def own_feedback(membership: Membership, interview: Interview) -> Feedback | Non
         .prefetch_related("questions", "revisions")
         .first()
     )
-
-
-def latest_recommendations(membership: Membership, role: Role) -> dict[int, str]:
-    """The newest submitted recommendation per application of ``role``, for members who see
-    every scorecard of its applications: admins and the role's hiring manager (others get
-    nothing, so the board leaks no opinion)."""
-    if role.workspace_id != membership.workspace_id or not (
-        membership.role == MemberRole.ADMIN or role.hiring_manager_id == membership.user_id
-    ):
-        return {}
-    rows = _LATEST_RECOMMENDATIONS.rows((), role_id=role.pk)
-    return dict(rows)  # later rows (newer scorecards) replace earlier ones
-
-
-# By the role only: filtering on the workspace too led SQLite through every interview of the
-# workspace instead of the role's applications.
-_LATEST_RECOMMENDATIONS: PreparedQuery[Feedback] = PreparedQuery(
-    lambda *, role_id: (
-        Feedback.objects.filter(
-            interview__application__role_id=role_id, status=FeedbackStatus.SUBMITTED
-        )
-        .order_by("submitted_at")
-        .values_list("interview__application_id", "recommendation")
-    )
-)
 
 
 def invite_for(interview: Interview) -> Invite:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -15,7 +16,7 @@ from hireloop.accounts.models import Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
-from hireloop.hiring.models import ApplicationStatus, PlanStage
+from hireloop.hiring.models import Application, ApplicationStatus, PlanStage
 from hireloop.hiring.selectors import access_application
 from hireloop.library import cache as library_cache
 from hireloop.library.models import CandidateRedFlag, Question, Recommendation
@@ -493,6 +494,7 @@ def feedback_submit(
             snapshot=_snapshot(feedback, questions),
             created_by=membership.user,
         )
+        _note_recommendation(interview.application_id, feedback)
         if status == InterviewStatus.SCHEDULED:
             others = [i for i in interviewers if i != membership.user_id]
             _complete_when_all_submitted(interview.pk, others)
@@ -504,6 +506,20 @@ def feedback_submit(
             after={"recommendation": feedback.recommendation, "ratings": feedback.ratings},
         )
     return feedback
+
+
+def _note_recommendation(application_id: int, feedback: Feedback) -> None:
+    """Keep the application's latest recommendation, which its board card shows: the scorecard
+    submitted last wins, whichever transaction commits first (an amended one while it is still
+    the newest)."""
+    Application.objects.filter(
+        Q(latest_recommendation_at__isnull=True)
+        | Q(latest_recommendation_at__lte=feedback.submitted_at),
+        pk=application_id,
+    ).update(
+        latest_recommendation=feedback.recommendation,
+        latest_recommendation_at=feedback.submitted_at,
+    )
 
 
 def _complete_when_all_submitted(interview_id: int, others: list[int]) -> None:
@@ -539,6 +555,7 @@ def feedback_amend(
         raise InvalidInput("An amended scorecard must stay complete: " + ", ".join(missing) + ".")
     feedback.revision += 1
     questions = _store(feedback, scorecard, "revision")
+    _note_recommendation(interview.application_id, feedback)
     FeedbackRevision.objects.create(
         feedback=feedback,
         number=feedback.revision,

@@ -65,10 +65,11 @@ _ON_HOLD_BADGE = '<li><span class="badge status-on_hold">On hold</span></li>'
 _RECOMMENDATIONS = dict(Recommendation.choices)
 
 
-def _board_card(card: BoardCard, recommendation: str, link: Callable[..., str]) -> str:
+def _board_card(card: BoardCard, link: Callable[..., str]) -> str:
     # html.escape is what Django's escape runs, without its lazy-string wrapper (~4 us a call).
     on_hold = card.status == ApplicationStatus.ON_HOLD
     days = card.days_in_stage
+    recommendation = card.recommendation
     in_stage = "Today" if days == 0 else f"{days} day{'' if days == 1 else 's'}"
     title = f'<p class="small muted">{escape(card.current_title)}</p>' if card.current_title else ""
     latest = (
@@ -88,11 +89,11 @@ def _board_card(card: BoardCard, recommendation: str, link: Callable[..., str]) 
 
 
 @register.simple_tag
-def board_cards(cards: list[BoardCard], recommendations: dict[int, str]) -> SafeString:
+def board_cards(cards: list[BoardCard]) -> SafeString:
     """The cards of a board column, each with its latest recommendation when there is one.
     Built in Python rather than a template: a board holds hundreds of cards, and the template
     cost ~50 us a card (see bench/README.md)."""
     link = memo_reverser("application-detail")
     return mark_safe(  # noqa: S308 - every value is escaped above
-        "".join(_board_card(c, recommendations.get(c.application_id, ""), link) for c in cards)
+        "".join(_board_card(c, link) for c in cards)
     )

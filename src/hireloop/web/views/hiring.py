@@ -28,7 +28,6 @@ from hireloop.hiring.models import (
     Role,
     RoleStatus,
 )
-from hireloop.interviews.selectors import latest_recommendations
 from hireloop.lib.resume import MAX_BYTES
 from hireloop.library import selectors as library
 from hireloop.library.models import Seniority
@@ -206,8 +205,6 @@ def role_board(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
             "role": role,
             "can_manage": can_manage,
             "columns": columns,
-            # One query for every card's latest recommendation (only for those who may read them).
-            "recommendations": latest_recommendations(membership, role),
             "card_count": sum(c.total for c in columns),
             "total_minutes": sum(c.stage.minutes for c in columns),
             "can_add_candidates": can(membership, Capability.CANDIDATE_MANAGE),
