@@ -270,6 +270,28 @@ def prepare_data(
         raise BenchError(f"unexpected output from {LOOP_SETUP.name}: {output[:300]!r}") from exc
 
 
+def settle(database_url: str | None, data_dir: Path) -> None:
+    """Bring the freshly loaded database to the state a running one is in before measuring:
+    on PostgreSQL, the statistics autovacuum would have gathered by now (it may be off on a
+    development server) and a checkpoint, so that neither the planner's guesses about empty
+    tables nor the writes of the bulk load land in the first measurement; on SQLite, the
+    write-ahead log folded into the database file."""
+    if database_url:
+        import psycopg
+
+        print("  VACUUM ANALYZE; CHECKPOINT", flush=True)
+        with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute("VACUUM ANALYZE")
+            try:
+                conn.execute("CHECKPOINT")
+            except psycopg.errors.InsufficientPrivilege:
+                print("  (no checkpoint: the role lacks pg_checkpoint)", flush=True)
+        return
+    print("  PRAGMA wal_checkpoint(TRUNCATE)", flush=True)
+    with sqlite3.connect(data_dir / "hireloop.sqlite3") as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 @contextmanager
 def throwaway_postgres(admin_url: str) -> Iterator[str]:
     """Create ``hireloop_bench_<random>`` next to ``admin_url``; yield its URL; drop it."""
@@ -824,6 +846,7 @@ def run(args: argparse.Namespace) -> int:
         database = database_label(database_url)
         print(f"Preparing a fresh {args.db} database in {data_dir}", flush=True)
         token, loop = prepare_data(cli, env, args.scale, args.submits)
+        settle(database_url, data_dir)
         print(f"Serving on http://{HOST}:{port}/ (hireloop serve)", flush=True)
         server = stack.enter_context(running_server(cli, env, port, data_dir / "server.log"))
 

@@ -35,6 +35,26 @@ def export_pack(pack: Pack) -> dict[str, Any]:
     }
 
 
+def task_document(t: m.PracticalTask) -> dict[str, Any]:
+    """A practical task as the export and the API show it (competencies prefetched)."""
+    return {
+        "slug": t.slug,
+        "name": t.name,
+        "brief": t.brief,
+        "grader": t.grader or None,
+        "min_hours": t.min_hours,
+        "max_hours": t.max_hours,
+        "competencies": [c.slug for c in t.competencies.all()],
+        "seniorities": t.seniorities,
+        "scenario": t.scenario,
+        "requirements": t.requirements,
+        "deliverables": t.deliverables,
+        "evaluation_criteria": t.evaluation_criteria,
+        "common_mistakes": t.common_mistakes,
+        "tips": t.tips,
+    }
+
+
 def _question(q: m.Question, slugs: list[str]) -> dict[str, Any]:
     row: dict[str, Any] = {
         "slug": q.slug,
@@ -155,23 +175,7 @@ def export_workspace(workspace: Workspace) -> dict[str, Any]:
             else None
         ),
         "tasks": [
-            {
-                "slug": t.slug,
-                "name": t.name,
-                "brief": t.brief,
-                "grader": t.grader or None,
-                "min_hours": t.min_hours,
-                "max_hours": t.max_hours,
-                "competencies": [c.slug for c in t.competencies.all()],
-                "seniorities": t.seniorities,
-                "scenario": t.scenario,
-                "requirements": t.requirements,
-                "deliverables": t.deliverables,
-                "evaluation_criteria": t.evaluation_criteria,
-                "common_mistakes": t.common_mistakes,
-                "tips": t.tips,
-            }
-            for t in m.PracticalTask.objects.prefetch_related("competencies")
+            task_document(t) for t in m.PracticalTask.objects.prefetch_related("competencies")
         ],
         "skills": [
             {

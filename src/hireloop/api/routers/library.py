@@ -13,6 +13,7 @@ from hireloop.accounts.models import Membership
 from hireloop.library import cache as library_cache
 from hireloop.library import models as m
 from hireloop.library import selectors, services
+from hireloop.library.export import task_document
 
 from ..errors import ErrorOut
 from ..pagination import Page, PageParams
@@ -208,28 +209,9 @@ def get_process(request: HttpRequest) -> Any:
     }
 
 
-def _task_out(t: m.PracticalTask) -> dict[str, Any]:
-    return {
-        "slug": t.slug,
-        "name": t.name,
-        "brief": t.brief,
-        "grader": t.grader or None,
-        "min_hours": t.min_hours,
-        "max_hours": t.max_hours,
-        "competencies": [c.slug for c in t.competencies.all()],
-        "seniorities": t.seniorities,
-        "scenario": t.scenario,
-        "requirements": t.requirements,
-        "deliverables": t.deliverables,
-        "evaluation_criteria": t.evaluation_criteria,
-        "common_mistakes": t.common_mistakes,
-        "tips": t.tips,
-    }
-
-
 @router.get("/tasks", response=list[s.TaskOut])
 def list_tasks(request: HttpRequest) -> Any:
-    return [_task_out(t) for t in selectors.task_list()]
+    return [task_document(t) for t in selectors.task_list()]
 
 
 @router.get("/tasks/{slug}", response={200: s.TaskOut, **ERRORS})
@@ -237,7 +219,7 @@ def get_task(request: HttpRequest, slug: str) -> Any:
     task = selectors.task_list().filter(slug=slug).first()
     if task is None:
         raise NotFound(f"No practical task '{slug}'.")
-    return _task_out(task)
+    return task_document(task)
 
 
 @router.get("/skills", response=list[s.SkillOut])
