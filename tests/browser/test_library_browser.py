@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -36,9 +38,15 @@ def test_search_open_a_question_and_a_scorecard(server, browser, tmp_path):
         < total_before
     )
 
-    first.click()
-    page.wait_for_selector("h1")
+    first.click()  # leaving the search box must not search again and cancel this navigation
+    # The list page has an h1 too: wait for the question's own page before reading it.
+    page.wait_for_url(re.compile(r"/library/questions/\d+/$"))
     assert "isolation" in page.locator("h1").inner_text().lower()
+
+    # Choosing a filter searches at once (the search box's own change event does not).
+    page.go_back()
+    page.select_option("#filter-seniority", "staff")
+    page.wait_for_function("() => new URL(location.href).searchParams.get('seniority') === 'staff'")
 
     page.goto(f"{server}/library/scorecards/")
     page.locator("a", has_text="Technical phone screen").first.click()
