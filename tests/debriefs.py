@@ -59,3 +59,24 @@ def submit_scorecard(
         data={"ratings": ratings, "recommendation": recommendation, "red_flags": list(red_flags)},
     )
     feedback_submit(membership=membership, interview_id=interview.pk)
+
+
+def disagreeing_scorecards(team, interview: Interview, second: User) -> str:
+    """The team's interviewer rates the first criterion's competency 2 and says no hire; the
+    second rates it 5, says hire and notes a red flag; both rate the rest 4. Returns that
+    competency."""
+    criteria = interview.scorecard_version.snapshot["criteria"]
+    focus = criteria[0]["competency"]
+    for user, first_score, recommendation in (
+        (team.interviewer, 2, "no_hire"),
+        (second, 5, "hire"),
+    ):
+        submit_scorecard(
+            team,
+            user,
+            interview,
+            ratings={c["slug"]: first_score if c["competency"] == focus else 4 for c in criteria},
+            recommendation=recommendation,
+            red_flags=["Late without notice"] if user == second else [],
+        )
+    return focus

@@ -18,7 +18,7 @@ from hireloop.decisions.services import decision_record, focus_area_request, rol
 from hireloop.hiring.services import role_create
 from hireloop.interviews.services import feedback_save_draft, feedback_submit
 
-from ..debriefs import submit_scorecard, two_interviewer_application
+from ..debriefs import disagreeing_scorecards, two_interviewer_application
 from ..factories import MembershipFactory, UserFactory
 
 
@@ -29,19 +29,7 @@ def interviewed(team):
         team, candidate="Gil", second_name="Tess Two"
     )
     criteria = interview.scorecard_version.snapshot["criteria"]
-    focus = criteria[0]["competency"]
-    for user, first_score, recommendation in (
-        (team.interviewer, 2, "no_hire"),
-        (second, 5, "hire"),
-    ):
-        submit_scorecard(
-            team,
-            user,
-            interview,
-            ratings={c["slug"]: first_score if c["competency"] == focus else 4 for c in criteria},
-            recommendation=recommendation,
-            red_flags=["Late without notice"] if user == second else [],
-        )
+    disagreeing_scorecards(team, interview, second)
     role = application.role
     return {"application": application, "criteria": criteria, "role": role}
 

@@ -15,7 +15,7 @@ from hireloop.interviews.services import feedback_save_draft, feedback_submit
 from hireloop.web.views.decisions import _decision_fields
 
 from ..conftest import signed_in
-from ..debriefs import submit_scorecard, two_interviewer_application
+from ..debriefs import disagreeing_scorecards, two_interviewer_application
 from ..factories import MembershipFactory, UserFactory
 
 
@@ -28,20 +28,7 @@ def interviewed(team):
     application, interview, second = two_interviewer_application(
         team, candidate="Gil Example", second_name="Tess Two"
     )
-    criteria = interview.scorecard_version.snapshot["criteria"]
-    focus = criteria[0]["competency"]
-    for user, first_score, recommendation in (
-        (team.interviewer, 2, "no_hire"),
-        (second, 5, "hire"),
-    ):
-        submit_scorecard(
-            team,
-            user,
-            interview,
-            ratings={c["slug"]: first_score if c["competency"] == focus else 4 for c in criteria},
-            recommendation=recommendation,
-            red_flags=["Late without notice"] if user == second else [],
-        )
+    focus = disagreeing_scorecards(team, interview, second)
     role = application.role
     return {"application": application, "role": role, "focus": focus, "second": second}
 
