@@ -12,9 +12,8 @@ from django.db.models import Model
 
 from hireloop.accounts.errors import PermissionDenied
 from hireloop.accounts.models import Membership, User
-from hireloop.accounts.models import Role as MemberRole
 from hireloop.hiring.models import Application, PlanStage, Role, SkillCheck
-from hireloop.hiring.selectors import access_application
+from hireloop.hiring.selectors import access_application, may_read_opinions
 from hireloop.interviews.models import Feedback, FeedbackStatus, Interview
 from hireloop.lib.rows import PreparedQuery
 from hireloop.library import cache as library_cache
@@ -34,10 +33,8 @@ M = TypeVar("M", bound=Model)
 
 
 def may_decide(membership: Membership, application: Application) -> bool:
-    return membership.role == MemberRole.ADMIN or (
-        membership.role == MemberRole.HIRING_MANAGER
-        and application.role.hiring_manager_id == membership.user_id
-    )
+    """Those who read every opinion on the role's candidates decide on them."""
+    return may_read_opinions(membership, application.role)
 
 
 def access_debrief(membership: Membership, application_id: int) -> Application:

@@ -199,10 +199,15 @@ class BoardCard:
 
 
 def may_read_opinions(membership: Membership, role: Role) -> bool:
-    """Scorecard recommendations outside the debrief: for admins and the role's hiring manager.
-    Recruiters and interviewers read none, so the board leaks no opinion into interviews."""
+    """Scorecard recommendations outside one's own: for admins and the role's hiring manager
+    (who also decide, see decisions.selectors.may_decide). Recruiters and interviewers read
+    none, so the board leaks no opinion into interviews."""
     return role.workspace_id == membership.workspace_id and (
-        membership.role == MemberRole.ADMIN or role.hiring_manager_id == membership.user_id
+        membership.role == MemberRole.ADMIN
+        or (
+            membership.role == MemberRole.HIRING_MANAGER
+            and role.hiring_manager_id == membership.user_id
+        )
     )
 
 
