@@ -154,6 +154,21 @@ def _actions(w):
             {"admin", "hiring_manager"},
         ),
         (
+            "ask for a focus area",
+            "post",
+            f"/api/v1/applications/{a}/focus-areas",
+            {"competency": "security", "reason": "Probe the threat model."},
+            {"admin", "hiring_manager"},
+        ),
+        ("read own overdue scorecards", "get", "/api/v1/scorecards/owed", None, set(ROLES)),
+        (
+            "read everyone's overdue scorecards",
+            "get",
+            "/api/v1/scorecards/owed?everyone=true",
+            None,
+            {"admin", "recruiter"},
+        ),
+        (
             "edit decision rules",
             "put",
             f"/api/v1/roles/{r}/rules",

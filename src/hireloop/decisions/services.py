@@ -10,12 +10,11 @@ from django.db import transaction
 from hireloop.accounts.errors import InvalidInput, PermissionDenied
 from hireloop.accounts.models import Membership
 from hireloop.accounts.services import audit_record
-from hireloop.hiring.selectors import access_application, access_role
-from hireloop.interviews.models import Interview
+from hireloop.hiring.selectors import access_role
 from hireloop.library.models import Competency, Seniority
 
 from .models import Decision, FocusArea, Outcome
-from .selectors import RULE_KEYS, access_debrief, debrief, may_decide
+from .selectors import RULE_KEYS, access_debrief, debrief
 from .suggest import WEIGHT_MAX
 
 
@@ -68,13 +67,10 @@ def decision_record(
 def focus_area_request(
     *, membership: Membership, application_id: int, competency: str, reason: str
 ) -> FocusArea:
-    """Ask the next interviewers to probe a competency; shown in their interview kit."""
-    application = access_application(membership, application_id)
-    interviewed = Interview.objects.filter(
-        application=application, interviewers=membership.user_id
-    ).exists()
-    if not (may_decide(membership, application) or interviewed):
-        raise PermissionDenied("Only the hiring manager and this candidate's interviewers can.")
+    """Ask the next interviewers to probe a competency; shown in their interview kit. Those who
+    decide ask (the debrief's door): an interviewer's free text would reach their peers' kits
+    before those peers have scored."""
+    application = access_debrief(membership, application_id)
     found = Competency.objects.filter(slug=competency).first()
     if found is None or not reason.strip():
         raise InvalidInput(

@@ -2,7 +2,7 @@
 
 Independence: admins and the role's hiring manager see every submitted scorecard. Everyone else
 sees their own, and others' submitted ones only as the workspace setting allows: never, after
-they have submitted their own scorecard for that application (the default), or always.
+they have submitted their own (the default; per interview, see ``Independence``), or always.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hireloop.accounts.models import FeedbackVisibility, Membership, User
 from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
 from hireloop.hiring.models import Application
-from hireloop.hiring.selectors import member_stand_in
+from hireloop.hiring.selectors import may_read_opinions, member_stand_in
 from hireloop.lib.ics import Attendee, Invite
 from hireloop.lib.rows import PreparedQuery
 
@@ -120,11 +120,19 @@ class Owed:
     ended_at: datetime
 
 
+def may_read_workspace_owed(membership: Membership) -> bool:
+    """The workspace's overdue scorecards name the candidates and interviewers of every role:
+    for those who see every role."""
+    return can(membership, Capability.SEE_ALL_ROLES)
+
+
 def owed_scorecards(
     membership: Membership, *, everyone: bool = False, now: datetime | None = None
 ) -> list[Owed]:
     """Scorecards still owed for interviews that have ended (overdue), oldest first: the
     member's own, or with ``everyone`` those of every interviewer in the workspace."""
+    if everyone and not may_read_workspace_owed(membership):
+        raise PermissionDenied("Only recruiters and admins see everyone's overdue scorecards.")
     now = now or timezone.now()
     submitted = Feedback.objects.filter(
         interview_id=OuterRef("interview_id"),
@@ -152,37 +160,58 @@ def owed_scorecards(
     return sorted((o for o in owed if o.ended_at < now), key=lambda o: o.ended_at)
 
 
-def _sees_every_scorecard(membership: Membership, application: Application) -> bool:
-    return membership.role == MemberRole.ADMIN or (
-        membership.role == MemberRole.HIRING_MANAGER
-        and application.role.hiring_manager_id == membership.user_id
+@dataclass(frozen=True)
+class Independence:
+    """Which scorecards of one application a member reads: their own (drafts too) and others'
+    submitted ones as the independence rule allows. Gated per interview: on an interview the
+    member sits on, others' scorecards show once the member's own is in, so a later stage's
+    opinions never anchor a scorecard still to write."""
+
+    user_id: int
+    everything: bool = False  # the role's hiring manager and admins, or a workspace "always"
+    submitted: frozenset[int] = frozenset()  # interviews where the member's own is submitted
+    seats: frozenset[int] = frozenset()  # interviews the member sits on
+
+    def may_read(self, feedback: Feedback) -> bool:
+        if feedback.interviewer_id == self.user_id:
+            return True
+        if feedback.status != FeedbackStatus.SUBMITTED:
+            return False
+        if self.everything:
+            return True
+        if not self.submitted:  # "never", or nothing of theirs in yet
+            return False
+        return feedback.interview_id in self.submitted or feedback.interview_id not in self.seats
+
+
+def independence(
+    membership: Membership, application: Application, own: list[Feedback]
+) -> Independence:
+    """The rule for this member and application, given their own scorecards (``own``)."""
+    setting = membership.workspace.feedback_visibility
+    if may_read_opinions(membership, application.role) or setting == FeedbackVisibility.ALWAYS:
+        return Independence(membership.user_id, everything=True)
+    submitted = frozenset(f.interview_id for f in own if f.status == FeedbackStatus.SUBMITTED)
+    if setting == FeedbackVisibility.NEVER or not submitted:
+        return Independence(membership.user_id)
+    seats = Interview.objects.filter(application=application, interviewers=membership.user_id)
+    return Independence(
+        membership.user_id, submitted=submitted, seats=frozenset(seats.values_list("pk", flat=True))
     )
 
 
 def visible_feedback(membership: Membership, application: Application) -> list[Feedback]:
-    """Scorecards of this application the member may read: always their own (drafts too),
-    others' submitted ones as the independence rule allows."""
-    all_feedback = (
+    """Scorecards of this application the member may read (see ``Independence``)."""
+    all_feedback = list(
         Feedback.objects.filter(interview__application=application)
         .select_related("interviewer", "interview__stage", "interview__scorecard_version")
         .prefetch_related("questions")
         .order_by("interview__starts_at", "interviewer__full_name", "id")
     )
     own = [f for f in all_feedback if f.interviewer_id == membership.user_id]
-    others = [
-        f
-        for f in all_feedback
-        if f.interviewer_id != membership.user_id and f.status == FeedbackStatus.SUBMITTED
-    ]
-    if _sees_every_scorecard(membership, application):
-        return own + others
-    setting = membership.workspace.feedback_visibility
-    submitted_own = any(f.status == FeedbackStatus.SUBMITTED for f in own)
-    if setting == FeedbackVisibility.ALWAYS or (
-        setting == FeedbackVisibility.AFTER_OWN and submitted_own
-    ):
-        return own + others
-    return own
+    rule = independence(membership, application, own)
+    # Own first, then others', each in interview order: the order the pages have always shown.
+    return own + [f for f in all_feedback if f.interviewer_id != rule.user_id and rule.may_read(f)]
 
 
 def hidden_count(membership: Membership, application: Application) -> int:

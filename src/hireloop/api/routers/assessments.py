@@ -1,6 +1,7 @@
 """/api/v1/applications/{id}/assignments, /api/v1/assignments and /api/v1/checks: practical
-tasks, their grading and the reviewer's verdict. While a review is blind the candidate's name is
-left out (``candidate`` is null) and only the stand-in ``label`` names them."""
+tasks, their grading and the reviewer's verdict. While a review is blind the candidate's name and
+application are left out (``candidate`` and ``application_id`` are null) and only the stand-in
+``label`` names them."""
 
 from __future__ import annotations
 
@@ -59,7 +60,8 @@ def _assignment_out(
     task = assignment.task
     return {
         "id": assignment.pk,
-        "application_id": assignment.application_id,
+        # The application leads to the name in one more call: hidden with it.
+        "application_id": None if blind else assignment.application_id,
         "task": {"id": task.pk, "slug": task.slug, "name": task.name, "grader": task.grader},
         "deadline": assignment.deadline,
         "created_at": assignment.created_at,

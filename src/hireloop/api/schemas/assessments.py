@@ -53,7 +53,7 @@ class ReviewOut(Schema):
 
 class AssignmentOut(Schema):
     id: int
-    application_id: int
+    application_id: int | None = Field(..., description="omitted (null) while the review is blind")
     task: TaskRef
     deadline: datetime
     created_at: datetime

@@ -237,7 +237,6 @@ def decision_record(request: HttpRequest, membership: Membership, pk: int) -> Ht
 @require_POST
 @member_view
 def focus_area_request(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    selectors.access_debrief(membership, pk)
     competency = request.POST.get("competency", "")[:80]
     try:
         area = services.focus_area_request(

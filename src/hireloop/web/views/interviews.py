@@ -74,7 +74,7 @@ def home(request: HttpRequest, membership: Membership) -> HttpResponse:
         }
         for i in selectors.upcoming_for(membership, now=now)
     ]
-    sees_workspace = can(membership, Capability.SEE_ALL_ROLES)
+    sees_workspace = selectors.may_read_workspace_owed(membership)
     return page(
         request,
         "interviews/home.html",
