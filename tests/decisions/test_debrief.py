@@ -176,16 +176,18 @@ def test_recording_a_decision_keeps_the_suggestion_and_is_audited(team, intervie
 def test_focus_areas_reach_the_next_interviewer(team, interviewed):
     application = interviewed["application"]
     focus_area_request(
-        membership=team.membership(team.interviewer),
+        membership=team.membership(team.hiring_manager),
         application_id=application.pk,
         competency="system-design",
         reason="Probe partitioning trade-offs",
     )
     assert [f.competency.slug for f in focus_areas_for(application)] == ["system-design"]
-    with pytest.raises(PermissionDenied):
-        focus_area_request(
-            membership=team.membership(team.recruiter),
-            application_id=application.pk,
-            competency="security",
-            reason="x",
-        )
+    # Those who decide ask: an interviewer's text would reach peers who have not scored yet.
+    for who in (team.recruiter, team.interviewer):
+        with pytest.raises(PermissionDenied):
+            focus_area_request(
+                membership=team.membership(who),
+                application_id=application.pk,
+                competency="security",
+                reason="x",
+            )

@@ -76,7 +76,7 @@ def decided(team):
             feedback_submit(membership=team.membership(user), interview_id=interview.pk)
     for competency in ("security", "databases"):
         focus_area_request(
-            membership=team.membership(team.interviewer),
+            membership=team.membership(team.admin),
             application_id=application.pk,
             competency=competency,
             reason=f"Probe {competency}",
@@ -133,7 +133,7 @@ def test_focus_areas_and_decisions_newest_first_with_who_asked(team, decided):
         for f in FocusArea.objects.filter(application=decided).order_by("-created_at")
     ]
     assert [f.competency.slug for f in report.focus_areas] == ["security", "databases"]
-    assert [str(f.requested_by) for f in focus_areas_for(decided)] == [str(team.interviewer)] * 2
+    assert [str(f.requested_by) for f in focus_areas_for(decided)] == [str(team.admin)] * 2
     assert [(d.outcome, d.decided_by) for d in report.decisions] == [
         ("another_round", team.admin),
         ("no_hire", None),

@@ -179,6 +179,26 @@ def test_recording_a_decision_is_audited_and_listed(team, interviewed):
     assert "Hireloop suggested then:" in text
 
 
+def test_recording_a_decision_checks_access_once(team, interviewed, monkeypatch):
+    from hireloop.decisions import selectors, services
+
+    calls, original = [], selectors.access_debrief
+
+    def counted(*args, **kwargs):
+        calls.append(args[1:])
+        return original(*args, **kwargs)
+
+    for module in (selectors, services):
+        monkeypatch.setattr(module, "access_debrief", counted, raising=False)
+    application = interviewed["application"]
+    response = signed_in(team.hiring_manager).post(
+        f"/applications/{application.pk}/decision/",
+        {"decision-outcome": "no_hire", "decision-rationale": "Not for this team right now."},
+    )
+    assert response.status_code == 302
+    assert calls == [(application.pk,)]
+
+
 def test_recruiters_cannot_record_a_decision(team, interviewed):
     response = signed_in(team.recruiter).post(
         f"/applications/{interviewed['application'].pk}/decision/",

@@ -13,7 +13,7 @@ from django.db.models import Model
 from hireloop.accounts.errors import PermissionDenied
 from hireloop.accounts.models import Membership, User
 from hireloop.hiring.models import Application, PlanStage, Role, SkillCheck
-from hireloop.hiring.selectors import access_application, may_read_opinions
+from hireloop.hiring.selectors import access_application, access_role, may_read_opinions
 from hireloop.interviews.models import Feedback, FeedbackStatus, Interview
 from hireloop.lib.rows import PreparedQuery
 from hireloop.library import cache as library_cache
@@ -32,9 +32,10 @@ RULE_KEYS = ("weights", "minimums", "veto_strong_no_hire", "veto_serious_red_fla
 M = TypeVar("M", bound=Model)
 
 
-def may_decide(membership: Membership, application: Application) -> bool:
-    """Those who read every opinion on the role's candidates decide on them."""
-    return may_read_opinions(membership, application.role)
+def may_decide(membership: Membership, role: Role) -> bool:
+    """Those who read every opinion on the role's candidates decide on them, ask for focus
+    areas and set the role's decision rules."""
+    return may_read_opinions(membership, role)
 
 
 def access_debrief(membership: Membership, application_id: int) -> Application:
@@ -44,9 +45,17 @@ def access_debrief(membership: Membership, application_id: int) -> Application:
         application_id,
         related=("candidate", "role__industry", "role__hiring_manager", "stage"),
     )
-    if not may_decide(membership, application):
+    if not may_decide(membership, application.role):
         raise PermissionDenied("The debrief is for the role's hiring manager and admins.")
     return application
+
+
+def access_rules(membership: Membership, role_id: int) -> Role:
+    """The role, for those who set its decision rules."""
+    role = access_role(membership, role_id)
+    if not may_decide(membership, role):
+        raise PermissionDenied("Only the role's hiring manager and admins set its decision rules.")
+    return role
 
 
 def required_competencies(role: Role) -> tuple[str, ...]:
@@ -265,7 +274,11 @@ class Debrief:
 
 
 def debrief(membership: Membership, application_id: int) -> Debrief:
-    application = access_debrief(membership, application_id)
+    return debrief_of(access_debrief(membership, application_id))
+
+
+def debrief_of(application: Application) -> Debrief:
+    """The debrief of an application that came through ``access_debrief``."""
     submitted = _submitted_feedback(application)
     lookups = library_lookups()
     serious, names = lookups.serious_flags, lookups.competency_names
@@ -342,8 +355,8 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
 
 
 def focus_areas_for(application: Application) -> list[FocusArea]:
-    """What earlier interviewers asked the next ones to probe (shown in the interview kit),
-    newest first."""
+    """What the hiring manager or an admin asked the next interviewers to probe (shown in the
+    interview kit), newest first."""
     found = []
     for (
         pk,
@@ -411,7 +424,7 @@ class DebriefStatus:
 
 def debrief_status(membership: Membership, application: Application) -> DebriefStatus:
     """For those who may decide on ``application`` (already access-checked by the caller)."""
-    if not may_decide(membership, application):
+    if not may_decide(membership, application.role):
         raise PermissionDenied("The debrief is for the role's hiring manager and admins.")
     submitted = Feedback.objects.filter(
         interview__application=application, status=FeedbackStatus.SUBMITTED

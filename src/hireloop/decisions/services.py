@@ -7,14 +7,13 @@ from typing import Any
 
 from django.db import transaction
 
-from hireloop.accounts.errors import InvalidInput, PermissionDenied
+from hireloop.accounts.errors import InvalidInput
 from hireloop.accounts.models import Membership
 from hireloop.accounts.services import audit_record
-from hireloop.hiring.selectors import access_role
 from hireloop.library.models import Competency, Seniority
 
 from .models import Decision, FocusArea, Outcome
-from .selectors import RULE_KEYS, access_debrief, debrief
+from .selectors import RULE_KEYS, access_debrief, access_rules, debrief_of
 from .suggest import WEIGHT_MAX
 
 
@@ -39,7 +38,7 @@ def decision_record(
         level = ""
     if problems:
         raise InvalidInput("The decision is incomplete.", field_errors=problems)
-    current = debrief(membership, application.pk).suggestion
+    current = debrief_of(application).suggestion
     decision = Decision.objects.create(
         application=application,
         outcome=outcome,
@@ -119,9 +118,7 @@ def _clean_rules(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def role_rules_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -> None:
     """Replace the role's overrides of the derived decision rules."""
-    role = access_role(membership, role_id, manage=True)
-    if not (membership.role == "admin" or role.hiring_manager_id == membership.user_id):
-        raise PermissionDenied("Only the role's hiring manager and admins change decision rules.")
+    role = access_rules(membership, role_id)
     before = role.rules
     role.rules = _clean_rules(data)
     role.save(update_fields=["rules", "updated_at"])

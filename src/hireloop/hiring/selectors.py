@@ -26,8 +26,14 @@ from hireloop.library.models import Question
 from .models import Application, ApplicationStatus, Candidate, PlanStage, Role, Transition
 
 
-def _sees_all(membership: Membership) -> bool:
+def sees_every_role(membership: Membership) -> bool:
+    """Admins and recruiters see every role of the workspace, with its people."""
     return can(membership, Capability.SEE_ALL_ROLES)
+
+
+def _runs_role(membership: Membership, role: Role) -> bool:
+    """Whether the member sees every role, or is this role's hiring manager."""
+    return sees_every_role(membership) or role.hiring_manager_id == membership.user_id
 
 
 def _own_roles(membership: Membership) -> Q:
@@ -41,14 +47,14 @@ def _own_roles(membership: Membership) -> Q:
 
 def visible_roles(membership: Membership) -> QuerySet[Role]:
     qs = Role.objects.filter(workspace_id=membership.workspace_id)
-    if _sees_all(membership):
+    if sees_every_role(membership):
         return qs
     return qs.filter(pk__in=Role.objects.filter(_own_roles(membership)).values("pk"))
 
 
 def visible_applications(membership: Membership) -> QuerySet[Application]:
     qs = Application.objects.filter(workspace_id=membership.workspace_id)
-    if _sees_all(membership):
+    if sees_every_role(membership):
         return qs
     if membership.role == MemberRole.HIRING_MANAGER:
         return qs.filter(role__hiring_manager_id=membership.user_id)
@@ -59,15 +65,33 @@ def visible_applications(membership: Membership) -> QuerySet[Application]:
 
 def visible_candidates(membership: Membership) -> QuerySet[Candidate]:
     qs = Candidate.objects.filter(workspace_id=membership.workspace_id)
-    if _sees_all(membership):
+    if sees_every_role(membership):
         return qs
     return qs.filter(pk__in=visible_applications(membership).values("candidate_id"))
 
 
-def _may_manage_role(membership: Membership, role: Role) -> bool:
-    if not can(membership, Capability.ROLE_MANAGE):
-        return False
-    return _sees_all(membership) or role.hiring_manager_id == membership.user_id
+def may_manage_role(membership: Membership, role: Role) -> bool:
+    """Change the role and its interview plan: recruiters, admins and its hiring manager."""
+    return can(membership, Capability.ROLE_MANAGE) and _runs_role(membership, role)
+
+
+def may_move_application(membership: Membership, application: Application) -> bool:
+    """Move the application through the pipeline: recruiters, admins, the role's manager."""
+    return can(membership, Capability.APPLICATION_MOVE) and _runs_role(membership, application.role)
+
+
+def may_record_hire(membership: Membership, application: Application) -> bool:
+    """Move the application to hired: those who move it and may decide."""
+    return may_move_application(membership, application) and can(membership, Capability.DECIDE)
+
+
+def may_send_prep_link(membership: Membership, application: Application) -> bool:
+    """A preparation link goes to the candidate of an open application, from those who manage
+    candidates."""
+    return can(membership, Capability.CANDIDATE_MANAGE) and application.status in (
+        ApplicationStatus.ACTIVE,
+        ApplicationStatus.ON_HOLD,
+    )
 
 
 def member_stand_in(role: str, *, workspace_id: int, user_id: int) -> Membership:
@@ -106,7 +130,7 @@ def access_role(membership: Membership, role_id: int, *, manage: bool = False) -
     )
     if role is None:
         raise NotFound("No such role in this workspace.")
-    if manage and not _may_manage_role(membership, role):
+    if manage and not may_manage_role(membership, role):
         raise PermissionDenied(
             "Only recruiters, admins and the role's hiring manager can change it."
         )
@@ -121,7 +145,7 @@ def access_plan_stage(membership: Membership, stage_id: int, *, manage: bool = F
     )
     if stage is None:
         raise NotFound("No such interview stage in this workspace.")
-    if manage and not _may_manage_role(membership, stage.role):
+    if manage and not may_manage_role(membership, stage.role):
         raise PermissionDenied(
             "Only recruiters, admins and the role's hiring manager can change it."
         )
@@ -160,12 +184,8 @@ def access_application(
     )
     if application is None:
         raise NotFound("No such application in this workspace.")
-    if move:
-        allowed = can(membership, Capability.APPLICATION_MOVE) and (
-            _sees_all(membership) or application.role.hiring_manager_id == membership.user_id
-        )
-        if not allowed:
-            raise PermissionDenied("Your role does not allow moving this application.")
+    if move and not may_move_application(membership, application):
+        raise PermissionDenied("Your role does not allow moving this application.")
     return application
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput, PermissionDenied
 from hireloop.accounts.models import Membership, User
-from hireloop.accounts.permissions import Capability, can
+from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
 from hireloop.lib.resume import ResumeError, extract
@@ -31,11 +30,13 @@ from .models import (
     SkillCheck,
     Transition,
 )
+from .pipeline import move_target
 from .selectors import (
     access_application,
     access_candidate,
     access_plan_stage,
     access_role,
+    may_record_hire,
     plan_of,
 )
 
@@ -454,49 +455,6 @@ def application_create(*, membership: Membership, candidate_id: int, role_id: in
     return application
 
 
-@dataclass(frozen=True)
-class Move:
-    stage: PlanStage
-    status: str
-
-
-def _target(application: Application, action: str) -> Move:
-    """Where ``action`` takes the application, or a Conflict saying why it cannot."""
-    status, stage = application.status, application.stage
-    stages = list(application.role.stages.order_by("position"))
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    label = ApplicationStatus(status).label.lower()
-    if action in (Action.ADVANCE, Action.BACK, Action.REJECT, Action.HOLD, Action.HIRE) and (
-        status != ApplicationStatus.ACTIVE
-    ):
-        raise Conflict(f"The application is {label}; only active applications can be moved.")
-    if action == Action.ADVANCE:
-        if index + 1 >= len(stages):
-            raise Conflict("This is the last stage: hire or reject instead.")
-        return Move(stages[index + 1], ApplicationStatus.ACTIVE)
-    if action == Action.BACK:
-        if index == 0:
-            raise Conflict("This is already the first stage.")
-        return Move(stages[index - 1], ApplicationStatus.ACTIVE)
-    if action == Action.HIRE:
-        if index + 1 != len(stages):
-            raise Conflict("Candidates are hired from the last stage of the plan.")
-        return Move(stage, ApplicationStatus.HIRED)
-    if action == Action.REJECT:
-        return Move(stage, ApplicationStatus.REJECTED)
-    if action == Action.HOLD:
-        return Move(stage, ApplicationStatus.ON_HOLD)
-    if action == Action.RESUME:
-        if status != ApplicationStatus.ON_HOLD:
-            raise Conflict(f"The application is {label}, not on hold.")
-        return Move(stage, ApplicationStatus.ACTIVE)
-    if action == Action.WITHDRAW:
-        if status not in (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD):
-            raise Conflict(f"The application is already {label}.")
-        return Move(stage, ApplicationStatus.WITHDRAWN)
-    raise InvalidInput(f"Unknown action '{action}'.", field_errors={"action": ["unknown"]})
-
-
 def application_move(
     *,
     membership: Membership,
@@ -514,13 +472,13 @@ def application_move(
             "Choose a reason for the rejection.",
             field_errors={"reason": [f"one of: {', '.join(RejectReason.values)}"]},
         )
-    if action == Action.HIRE and not can(membership, Capability.DECIDE):
+    if action == Action.HIRE and not may_record_hire(membership, application):
         raise PermissionDenied("Only hiring managers and admins record a hire.")
     with transaction.atomic():
         current = Application.objects.select_related("role", "stage").get(pk=application.pk)
         if current.version != version:
             raise _stale(current)
-        move = _target(current, action)
+        move = move_target(current, list(current.role.stages.order_by("position")), action)
         now = timezone.now()
         updated = Application.objects.filter(pk=current.pk, version=version).update(
             stage=move.stage,

@@ -45,13 +45,17 @@ class DecisionForm(DomainErrorsMixin, forms.Form):
         kwargs.setdefault("prefix", "decision")
         super().__init__(*args, **kwargs)
         if role_level:
-            self.fields["level"].choices = [  # type: ignore[attr-defined]
-                ("", "Choose a level"),
-                *(
-                    (value, f"{label} (the role's level)" if value == role_level else label)
-                    for value, label in Seniority.choices
-                ),
-            ]
+            self.mark_role_level(role_level)
+
+    def mark_role_level(self, role_level: str) -> None:
+        """Name the role's own level among the choices (the form is checked without it)."""
+        self.fields["level"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a level"),
+            *(
+                (value, f"{label} (the role's level)" if value == role_level else label)
+                for value, label in Seniority.choices
+            ),
+        ]
 
 
 class PrepLinkForm(forms.Form):

@@ -26,7 +26,7 @@ def decision_panel(context: template.Context, application: Application) -> dict[
     membership = context.get("membership")
     if membership is None:
         return {"show": False}
-    can_decide = may_decide(membership, application)
+    can_decide = may_decide(membership, application.role)
     can_prep = can(membership, Capability.CANDIDATE_MANAGE) and application.status in (
         ApplicationStatus.ACTIVE,
         ApplicationStatus.ON_HOLD,

@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from hireloop.accounts.errors import InvalidInput, PermissionDenied
+from hireloop.accounts.errors import InvalidInput
 from hireloop.accounts.models import Membership
-from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.decisions import selectors, services
@@ -104,6 +103,8 @@ def _debrief_page(
     report = selectors.debrief(membership, pk)
     application = report.application
     role = application.role
+    if decision_form is not None:
+        decision_form.mark_role_level(role.seniority)
     names = report.competency_names
     suggestion = report.suggestion
     columns = [
@@ -211,8 +212,7 @@ def _debrief_url(pk: int, anchor: str = "") -> str:
 @require_POST
 @member_view
 def decision_record(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    application = selectors.access_debrief(membership, pk)
-    form = DecisionForm(request.POST, role_level=application.role.seniority)
+    form = DecisionForm(request.POST)
     if form.is_valid():
         cd = form.cleaned_data
         try:
@@ -229,7 +229,8 @@ def decision_record(request: HttpRequest, membership: Membership, pk: int) -> Ht
             label = DECISION_LABELS[decision.outcome]
             if decision.outcome == Outcome.HIRE_AT_LEVEL:
                 label += f" ({LEVEL_LABELS[decision.level].lower()})"
-            messages.success(request, f"Recorded “{label}” for {application.candidate.name}.")
+            name = decision.application.candidate.name
+            messages.success(request, f"Recorded “{label}” for {name}.")
             return HttpResponseRedirect(_debrief_url(pk, "decisions"))
     return _debrief_page(request, membership, pk, decision_form=form, status=400)
 
@@ -296,14 +297,6 @@ def prep_link(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
 
 
 # Decision rules ------------------------------------------------------------------------------
-
-
-def _rules_role(membership: Membership, pk: int) -> Role:
-    """The role, for its hiring manager and admins (the audience of the debrief)."""
-    role = hiring.access_role(membership, pk)
-    if not (membership.role == MemberRole.ADMIN or role.hiring_manager_id == membership.user_id):
-        raise PermissionDenied("Only the role's hiring manager and admins see its decision rules.")
-    return role
 
 
 def _base_rules(role: Role) -> tuple[Rules, Rules]:
@@ -418,7 +411,7 @@ def _rules_page(
 
 @member_view
 def role_rules(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    role = _rules_role(membership, pk)
+    role = selectors.access_rules(membership, pk)
     if request.method != "POST":
         return _rules_page(request, role)
     if "reset" in request.POST:

@@ -21,13 +21,13 @@ from hireloop.accounts.selectors import require, workspace_members
 from hireloop.hiring import selectors, services
 from hireloop.hiring.models import (
     Action,
-    Application,
     ApplicationStatus,
     PlanStage,
     RejectReason,
     Role,
     RoleStatus,
 )
+from hireloop.hiring.pipeline import MOVES, possible_moves
 from hireloop.lib.resume import MAX_BYTES
 from hireloop.library import selectors as library
 from hireloop.library.models import Seniority
@@ -595,14 +595,6 @@ def candidate_apply(request: HttpRequest, membership: Membership, pk: int) -> Ht
 # Applications and the pipeline --------------------------------------------------------------
 
 
-def _application_for(membership: Membership, pk: int) -> tuple[Application, bool]:
-    """The application (404 when not visible) and whether this member may move it."""
-    try:
-        return selectors.access_application(membership, pk, move=True), True
-    except PermissionDenied:
-        return selectors.access_application(membership, pk), False
-
-
 ACTION_LABELS = {
     Action.ADVANCE: "Advanced",
     Action.BACK: "Moved back",
@@ -623,8 +615,8 @@ def _application_page(
     move_form: MoveForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    _, can_move = _application_for(membership, pk)
     application = selectors.application_detail(membership, pk)  # with its history
+    can_move = selectors.may_move_application(membership, application)
     candidate = application.candidate
     others = [a for a in selectors.candidate_applications(membership, candidate) if a.pk != pk]
     plan = selectors.plan_of(application.role)
@@ -632,14 +624,11 @@ def _application_page(
     active = application.status == ApplicationStatus.ACTIVE
     on_hold = application.status == ApplicationStatus.ON_HOLD
     last = index == len(plan) - 1
+    possible = possible_moves(application, plan)
+    may_hire = selectors.may_record_hire(membership, application)
     actions = {
-        "advance": can_move and active and not last,
-        "back": can_move and active and index > 0,
-        "hold": can_move and active,
-        "resume": can_move and on_hold,
-        "withdraw": can_move and (active or on_hold),
-        "hire": can_move and active and last and can(membership, Capability.DECIDE),
-        "reject": can_move and active,
+        action: can_move and action in possible and (action != Action.HIRE or may_hire)
+        for action in MOVES
     }
     spans = selectors.time_in_stages(application)
     return page(
@@ -660,6 +649,7 @@ def _application_page(
             "can_move": can_move,
             "actions": actions,
             "any_action": any(actions.values()),
+            "hire_needs_decider": can_move and Action.HIRE in possible and not may_hire,
             "open": active or on_hold,
             "reasons": RejectReason.choices,
             "move_form": move_form,
@@ -678,9 +668,10 @@ def application_detail(request: HttpRequest, membership: Membership, pk: int) ->
 @require_POST
 @member_view
 def application_move(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    selectors.access_application(membership, pk, move=True)
     form = MoveForm(request.POST)
     if not form.is_valid():
+        # Refused before being told what is wrong with the form (the service checks otherwise).
+        selectors.access_application(membership, pk, move=True)
         return _application_page(request, membership, pk, move_form=form, status=400)
     cd = form.cleaned_data
     try:
