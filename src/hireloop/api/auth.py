@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from hireloop.accounts.current import current_membership
-from hireloop.accounts.models import ApiToken
+from hireloop.accounts.models import ApiToken, Membership
 from hireloop.accounts.selectors import token_membership
 
 # Recording every use would turn each read into a write; once a minute is precise enough.
@@ -27,7 +27,6 @@ class TokenAuth(HttpBearer):
         if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = membership.user
-        request.api_membership = membership  # type: ignore[attr-defined]
         return membership
 
 
@@ -38,7 +37,13 @@ class WorkspaceSessionAuth(SessionAuth):
         if not request.user.is_authenticated:
             return None
         membership = current_membership(request)
-        if membership is None:
-            return None
-        request.api_membership = membership  # type: ignore[attr-defined]
         return membership
+
+
+def membership_of(request: HttpRequest) -> Membership:
+    """The member the request authenticated as: ninja keeps what ``authenticate`` returned in
+    ``request.auth``."""
+    membership = request.auth  # type: ignore[attr-defined]
+    if not isinstance(membership, Membership):  # every operation requires one of the above
+        raise TypeError("membership_of() needs an authenticated API request")
+    return membership

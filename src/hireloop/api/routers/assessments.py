@@ -21,15 +21,12 @@ from hireloop.assessments.selectors import TaskScore
 from hireloop.hiring.selectors import access_application
 from hireloop.library import selectors as library
 
+from ..auth import membership_of
 from ..errors import ErrorOut
 from ..schemas import assessments as s
 
 router = Router(tags=["assessments"])
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.api_membership  # type: ignore[attr-defined,no-any-return]
 
 
 def _user(user: User | None) -> dict[str, Any] | None:
@@ -170,7 +167,7 @@ def _task_id(value: int | str) -> int:
     response={200: list[s.AssignmentOut], **ERRORS},
 )
 def list_assignments(request: HttpRequest, application_id: int) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     application = access_application(membership, application_id)
     assignments = selectors.application_assignments(membership, application)
     prefetch_related_objects(assignments, "application__candidate")
@@ -183,7 +180,7 @@ def list_assignments(request: HttpRequest, application_id: int) -> Any:
 )
 def assign(request: HttpRequest, application_id: int, payload: s.AssignmentIn) -> Any:
     """Give the candidate a practical task from the library; the answer holds their link."""
-    membership = _membership(request)
+    membership = membership_of(request)
     # Access first: whether the task exists is none of the business of someone who cannot
     # see the application.
     access_application(membership, application_id)
@@ -198,7 +195,7 @@ def assign(request: HttpRequest, application_id: int, payload: s.AssignmentIn) -
 
 @router.get("/assignments/{int:assignment_id}", response={200: s.AssignmentDetailOut, **ERRORS})
 def get_assignment(request: HttpRequest, assignment_id: int) -> Any:
-    return _detail(request, _membership(request), assignment_id)
+    return _detail(request, membership_of(request), assignment_id)
 
 
 @router.post(
@@ -206,7 +203,7 @@ def get_assignment(request: HttpRequest, assignment_id: int) -> Any:
 )
 def review(request: HttpRequest, assignment_id: int, payload: s.ReviewIn) -> Any:
     """The reviewer's own 1-5 score; it ends the blind review."""
-    membership = _membership(request)
+    membership = membership_of(request)
     services.assignment_review(
         membership=membership, assignment_id=assignment_id, score=payload.score, notes=payload.notes
     )
@@ -216,14 +213,14 @@ def review(request: HttpRequest, assignment_id: int, payload: s.ReviewIn) -> Any
 @router.post("/assignments/{int:assignment_id}/regrade", response={202: s.RunOut, **ERRORS})
 def regrade(request: HttpRequest, assignment_id: int) -> Any:
     """Grade the current submission again; the run is queued, poll the assignment for it."""
-    run = services.grading_run_retry(membership=_membership(request), assignment_id=assignment_id)
+    run = services.grading_run_retry(membership=membership_of(request), assignment_id=assignment_id)
     return Status(202, _run_out(run))
 
 
 @router.post("/checks/{int:check_id}/override", response={200: s.CheckOut, **ERRORS})
 def override(request: HttpRequest, check_id: int, payload: s.OverrideIn) -> Any:
     check = services.check_override(
-        membership=_membership(request),
+        membership=membership_of(request),
         check_id=check_id,
         result=payload.result,
         points=payload.points,

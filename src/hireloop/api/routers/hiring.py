@@ -15,6 +15,7 @@ from hireloop.hiring import selectors, services
 from hireloop.hiring.models import Application, Candidate, Role
 from hireloop.hiring.prep import prep_link_create
 
+from ..auth import membership_of
 from ..errors import ErrorOut
 from ..pagination import Page, PageParams
 from ..schemas import hiring as s
@@ -22,10 +23,6 @@ from ..schemas import hiring as s
 router = Router(tags=["hiring"])
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
 MAX_RESUME_BYTES = 5 * 1024 * 1024
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.api_membership  # type: ignore[attr-defined,no-any-return]
 
 
 def _user(user: User | None) -> dict[str, Any] | None:
@@ -73,14 +70,14 @@ def _role_out(role: Role) -> dict[str, Any]:
 def list_roles(
     request: HttpRequest, page: Query[PageParams], status: s.RoleStatusFilter = ""
 ) -> Any:
-    qs = selectors.role_list(_membership(request), status=status)
+    qs = selectors.role_list(membership_of(request), status=status)
     items = [_role_summary(r) for r in qs[page.offset : page.offset + page.limit]]
     return {"items": items, "count": qs.count(), "limit": page.limit, "offset": page.offset}
 
 
 @router.post("/roles", response={201: s.RoleOut, **ERRORS})
 def create_role(request: HttpRequest, payload: s.RoleIn) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     manager = None
     if payload.hiring_manager_id is not None:
         manager = User.objects.filter(
@@ -104,12 +101,12 @@ def create_role(request: HttpRequest, payload: s.RoleIn) -> Any:
 
 @router.get("/roles/{int:role_id}", response={200: s.RoleOut, **ERRORS})
 def get_role(request: HttpRequest, role_id: int) -> Any:
-    return _role_out(selectors.access_role(_membership(request), role_id))
+    return _role_out(selectors.access_role(membership_of(request), role_id))
 
 
 @router.patch("/roles/{int:role_id}", response={200: s.RoleOut, **ERRORS})
 def update_role(request: HttpRequest, role_id: int, payload: s.RolePatch) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     services.role_update(
         membership=membership, role_id=role_id, data=payload.model_dump(exclude_none=True)
     )
@@ -118,7 +115,7 @@ def update_role(request: HttpRequest, role_id: int, payload: s.RolePatch) -> Any
 
 @router.get("/roles/{int:role_id}/board", response={200: list[s.BoardColumnOut], **ERRORS})
 def get_board(request: HttpRequest, role_id: int) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     columns = selectors.board(membership, selectors.access_role(membership, role_id))
     return [
         {"stage_id": c.stage.pk, "stage": c.stage.name, "cards": [vars(card) for card in c.cards]}
@@ -128,7 +125,7 @@ def get_board(request: HttpRequest, role_id: int) -> Any:
 
 @router.post("/roles/{int:role_id}/stages", response={201: s.RoleOut, **ERRORS})
 def add_stage(request: HttpRequest, role_id: int, payload: s.StageIn) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     services.plan_stage_add(
         membership=membership,
         role_id=role_id,
@@ -142,14 +139,14 @@ def add_stage(request: HttpRequest, role_id: int, payload: s.StageIn) -> Any:
 
 @router.patch("/stages/{int:stage_id}", response={200: s.RoleOut, **ERRORS})
 def update_stage(request: HttpRequest, stage_id: int, payload: s.StagePatch) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     stage = services.plan_stage_update(membership=membership, stage_id=stage_id, **payload.dict())
     return _role_out(selectors.access_role(membership, stage.role_id))
 
 
 @router.post("/stages/{int:stage_id}/move", response={200: s.RoleOut, **ERRORS})
 def move_stage(request: HttpRequest, stage_id: int, payload: s.StageMove) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     stage = services.plan_stage_move(
         membership=membership, stage_id=stage_id, offset=payload.offset
     )
@@ -158,7 +155,7 @@ def move_stage(request: HttpRequest, stage_id: int, payload: s.StageMove) -> Any
 
 @router.delete("/stages/{int:stage_id}", response={204: None, **ERRORS})
 def remove_stage(request: HttpRequest, stage_id: int) -> Any:
-    services.plan_stage_remove(membership=_membership(request), stage_id=stage_id)
+    services.plan_stage_remove(membership=membership_of(request), stage_id=stage_id)
     return Status(204, None)
 
 
@@ -192,7 +189,7 @@ def _candidate_out(c: Candidate) -> dict[str, Any]:
 def list_candidates(
     request: HttpRequest, filters: Query[s.CandidateFilters], page: Query[PageParams]
 ) -> Any:
-    qs = selectors.candidate_list(_membership(request), q=filters.q)
+    qs = selectors.candidate_list(membership_of(request), q=filters.q)
     items = [
         _candidate_summary(c)
         for c in qs.only("id", "name", "email", "current_title", "level", "skills")[
@@ -204,19 +201,19 @@ def list_candidates(
 
 @router.post("/candidates", response={201: s.CandidateOut, **ERRORS})
 def create_candidate(request: HttpRequest, payload: s.CandidateIn) -> Any:
-    candidate = services.candidate_create(membership=_membership(request), data=payload.dict())
+    candidate = services.candidate_create(membership=membership_of(request), data=payload.dict())
     return Status(201, _candidate_out(candidate))
 
 
 @router.get("/candidates/{int:candidate_id}", response={200: s.CandidateOut, **ERRORS})
 def get_candidate(request: HttpRequest, candidate_id: int) -> Any:
-    return _candidate_out(selectors.access_candidate(_membership(request), candidate_id))
+    return _candidate_out(selectors.access_candidate(membership_of(request), candidate_id))
 
 
 @router.patch("/candidates/{int:candidate_id}", response={200: s.CandidateOut, **ERRORS})
 def update_candidate(request: HttpRequest, candidate_id: int, payload: s.CandidatePatch) -> Any:
     candidate = services.candidate_update(
-        membership=_membership(request),
+        membership=membership_of(request),
         candidate_id=candidate_id,
         data=payload.model_dump(exclude_none=True),
     )
@@ -231,7 +228,7 @@ def upload_resume(
 ) -> Any:
     data = resume.read(MAX_RESUME_BYTES + 1)
     candidate = services.candidate_attach_resume(
-        membership=_membership(request),
+        membership=membership_of(request),
         candidate_id=candidate_id,
         filename=resume.name or "resume",
         data=data,
@@ -281,7 +278,7 @@ def list_applications(
     request: HttpRequest, filters: Query[s.ApplicationFilters], page: Query[PageParams]
 ) -> Any:
     qs = selectors.application_list(
-        _membership(request),
+        membership_of(request),
         role_id=filters.role,
         status=filters.status,
         stage=filters.stage,
@@ -293,7 +290,7 @@ def list_applications(
 
 @router.post("/applications", response={201: s.ApplicationOut, **ERRORS})
 def create_application(request: HttpRequest, payload: s.ApplicationIn) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     application = services.application_create(
         membership=membership, candidate_id=payload.candidate_id, role_id=payload.role_id
     )
@@ -302,12 +299,12 @@ def create_application(request: HttpRequest, payload: s.ApplicationIn) -> Any:
 
 @router.get("/applications/{int:application_id}", response={200: s.ApplicationOut, **ERRORS})
 def get_application(request: HttpRequest, application_id: int) -> Any:
-    return _application_out(_membership(request), application_id)
+    return _application_out(membership_of(request), application_id)
 
 
 @router.post("/applications/{int:application_id}/moves", response={200: s.ApplicationOut, **ERRORS})
 def move_application(request: HttpRequest, application_id: int, payload: s.MoveIn) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     services.application_move(
         membership=membership,
         application_id=application_id,
@@ -325,7 +322,7 @@ def move_application(request: HttpRequest, application_id: int, payload: s.MoveI
 def create_prep_link(request: HttpRequest, application_id: int, payload: s.PrepLinkIn) -> Any:
     """A signed link to the candidate's preparation page, valid for ``days``."""
     token = prep_link_create(
-        membership=_membership(request), application_id=application_id, days=payload.days
+        membership=membership_of(request), application_id=application_id, days=payload.days
     )
     return Status(
         201,

@@ -17,16 +17,13 @@ from hireloop.interviews import selectors, services
 from hireloop.interviews.models import Feedback, Interview
 from hireloop.lib.ics import render
 
+from ..auth import membership_of
 from ..errors import ErrorOut
 from ..schemas import decisions as ds
 from ..schemas import interviews as s
 
 router = Router(tags=["interviews"])
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.api_membership  # type: ignore[attr-defined,no-any-return]
 
 
 def _person(user: User) -> dict[str, Any]:
@@ -85,7 +82,7 @@ def _scorecard_out(f: Feedback) -> dict[str, Any]:
 @router.get("/interviews", response={200: list[s.InterviewOut], **ERRORS})
 def list_interviews(request: HttpRequest, application: int | None = None) -> Any:
     """Your upcoming interviews, or every visible interview of one application."""
-    membership = _membership(request)
+    membership = membership_of(request)
     if application is None:
         interviews = selectors.upcoming_for(membership)
     else:
@@ -97,19 +94,19 @@ def list_interviews(request: HttpRequest, application: int | None = None) -> Any
 
 @router.post("/interviews", response={201: s.InterviewOut, **ERRORS})
 def schedule(request: HttpRequest, payload: s.InterviewIn) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     interview = services.interview_schedule(membership=membership, **payload.dict())
     return Status(201, _fresh(membership, interview.pk))
 
 
 @router.get("/interviews/{int:interview_id}", response={200: s.InterviewOut, **ERRORS})
 def get_interview(request: HttpRequest, interview_id: int) -> Any:
-    return _fresh(_membership(request), interview_id)
+    return _fresh(membership_of(request), interview_id)
 
 
 @router.post("/interviews/{int:interview_id}/reschedule", response={200: s.InterviewOut, **ERRORS})
 def reschedule(request: HttpRequest, interview_id: int, payload: s.RescheduleIn) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     services.interview_reschedule(
         membership=membership, interview_id=interview_id, **payload.dict()
     )
@@ -118,7 +115,7 @@ def reschedule(request: HttpRequest, interview_id: int, payload: s.RescheduleIn)
 
 @router.post("/interviews/{int:interview_id}/cancel", response={200: s.InterviewOut, **ERRORS})
 def cancel(request: HttpRequest, interview_id: int, payload: s.CancelIn) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     services.interview_cancel(
         membership=membership, interview_id=interview_id, reason=payload.reason
     )
@@ -131,7 +128,7 @@ def cancel(request: HttpRequest, interview_id: int, payload: s.CancelIn) -> Any:
     openapi_extra={"responses": {200: {"content": {"text/calendar": {}}}}},
 )
 def invite(request: HttpRequest, interview_id: int) -> Any:
-    interview = selectors.access_interview(_membership(request), interview_id)
+    interview = selectors.access_interview(membership_of(request), interview_id)
     response = HttpResponse(render(selectors.invite_for(interview)), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="interview-{interview.pk}.ics"'
     return response
@@ -139,7 +136,7 @@ def invite(request: HttpRequest, interview_id: int) -> Any:
 
 @router.get("/interviews/{int:interview_id}/scorecard", response={200: s.ScorecardOut, **ERRORS})
 def get_own_scorecard(request: HttpRequest, interview_id: int) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     interview = selectors.access_interview(membership, interview_id, take_part=True)
     feedback = selectors.own_feedback(membership, interview)
     if feedback is None:
@@ -150,7 +147,7 @@ def get_own_scorecard(request: HttpRequest, interview_id: int) -> Any:
 @router.put("/interviews/{int:interview_id}/scorecard", response={200: s.ScorecardOut, **ERRORS})
 def save_draft(request: HttpRequest, interview_id: int, payload: s.ScorecardIn) -> Any:
     feedback = services.feedback_save_draft(
-        membership=_membership(request), interview_id=interview_id, data=payload.model_dump()
+        membership=membership_of(request), interview_id=interview_id, data=payload.model_dump()
     )
     return _scorecard_out(feedback)
 
@@ -159,7 +156,9 @@ def save_draft(request: HttpRequest, interview_id: int, payload: s.ScorecardIn) 
     "/interviews/{int:interview_id}/scorecard/submit", response={200: s.ScorecardOut, **ERRORS}
 )
 def submit(request: HttpRequest, interview_id: int) -> Any:
-    feedback = services.feedback_submit(membership=_membership(request), interview_id=interview_id)
+    feedback = services.feedback_submit(
+        membership=membership_of(request), interview_id=interview_id
+    )
     return _scorecard_out(feedback)
 
 
@@ -169,7 +168,7 @@ def submit(request: HttpRequest, interview_id: int) -> Any:
 def amend(request: HttpRequest, interview_id: int, payload: s.AmendIn) -> Any:
     data = payload.model_dump(exclude={"reason"}, exclude_unset=True)
     feedback = services.feedback_amend(
-        membership=_membership(request),
+        membership=membership_of(request),
         interview_id=interview_id,
         data=data,
         reason=payload.reason,
@@ -182,7 +181,7 @@ def amend(request: HttpRequest, interview_id: int, payload: s.AmendIn) -> Any:
     response={200: s.VisibleScorecardsOut, **ERRORS},
 )
 def application_scorecards(request: HttpRequest, application_id: int) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     application = access_application(membership, application_id)
     return {
         "scorecards": [
@@ -203,13 +202,13 @@ def owed(request: HttpRequest, everyone: bool = False) -> Any:
             "interviewer": _person(o.interviewer),
             "ended_at": o.ended_at,
         }
-        for o in selectors.owed_scorecards(_membership(request), everyone=everyone)
+        for o in selectors.owed_scorecards(membership_of(request), everyone=everyone)
     ]
 
 
 @router.get("/applications/{int:application_id}/debrief", response={200: ds.DebriefOut, **ERRORS})
 def get_debrief(request: HttpRequest, application_id: int) -> Any:
-    report = decision_selectors.debrief(_membership(request), application_id)
+    report = decision_selectors.debrief(membership_of(request), application_id)
     suggestion = asdict(report.suggestion)
     return {
         "application_id": report.application.pk,
@@ -248,7 +247,7 @@ def get_debrief(request: HttpRequest, application_id: int) -> Any:
 )
 def record_decision(request: HttpRequest, application_id: int, payload: ds.DecisionIn) -> Any:
     d = decision_services.decision_record(
-        membership=_membership(request), application_id=application_id, **payload.dict()
+        membership=membership_of(request), application_id=application_id, **payload.dict()
     )
     return Status(
         201,
@@ -269,14 +268,14 @@ def record_decision(request: HttpRequest, application_id: int, payload: ds.Decis
 )
 def request_focus_area(request: HttpRequest, application_id: int, payload: ds.FocusAreaIn) -> Any:
     area = decision_services.focus_area_request(
-        membership=_membership(request), application_id=application_id, **payload.dict()
+        membership=membership_of(request), application_id=application_id, **payload.dict()
     )
     return Status(201, {"competency": area.competency.slug, "reason": area.reason})
 
 
 @router.put("/roles/{int:role_id}/rules", response={200: dict[str, Any], **ERRORS})
 def update_rules(request: HttpRequest, role_id: int, payload: ds.RulesIn) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     decision_services.role_rules_update(
         membership=membership, role_id=role_id, data=payload.model_dump()
     )

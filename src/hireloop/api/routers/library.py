@@ -9,22 +9,18 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from hireloop.accounts.errors import NotFound
-from hireloop.accounts.models import Membership
 from hireloop.library import cache as library_cache
 from hireloop.library import models as m
 from hireloop.library import selectors, services
 from hireloop.library.export import task_document
 
+from ..auth import membership_of
 from ..errors import ErrorOut
 from ..pagination import Page, PageParams
 from ..schemas import library as s
 
 router = Router(tags=["library"])
 ERRORS: dict[int | tuple[int, ...], Any] = {(401, 403, 404, 409, 422): ErrorOut}
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.api_membership  # type: ignore[attr-defined,no-any-return]
 
 
 def question_out(q: m.Question) -> dict[str, Any]:
@@ -80,7 +76,7 @@ def list_competencies(request: HttpRequest) -> Any:
 def list_questions(
     request: HttpRequest, filters: Query[s.QuestionFilters], page: Query[PageParams]
 ) -> Any:
-    membership = _membership(request)
+    membership = membership_of(request)
     f = selectors.QuestionFilter(
         q=filters.q, competency=filters.competency, kind=filters.kind, seniority=filters.seniority
     )
@@ -101,23 +97,23 @@ def list_questions(
 
 @router.get("/questions/{int:question_id}", response={200: s.QuestionOut, **ERRORS})
 def get_question(request: HttpRequest, question_id: int) -> Any:
-    return question_out(selectors.question_detail(_membership(request), question_id))
+    return question_out(selectors.question_detail(membership_of(request), question_id))
 
 
 @router.post("/questions/{int:question_id}/copy", response={201: s.QuestionOut, **ERRORS})
 def copy_question(request: HttpRequest, question_id: int) -> Any:
-    copy = services.question_copy(membership=_membership(request), question_id=question_id)
-    return Status(201, question_out(selectors.question_detail(_membership(request), copy.pk)))
+    copy = services.question_copy(membership=membership_of(request), question_id=question_id)
+    return Status(201, question_out(selectors.question_detail(membership_of(request), copy.pk)))
 
 
 @router.put("/questions/{int:question_id}", response={200: s.QuestionOut, **ERRORS})
 def update_question(request: HttpRequest, question_id: int, payload: s.QuestionIn) -> Any:
     services.question_update(
-        membership=_membership(request),
+        membership=membership_of(request),
         question_id=question_id,
         data=payload.model_dump(exclude_none=True),
     )
-    return question_out(selectors.question_detail(_membership(request), question_id))
+    return question_out(selectors.question_detail(membership_of(request), question_id))
 
 
 @router.get("/scorecards", response=list[s.ScorecardSummary])
@@ -135,13 +131,13 @@ def list_scorecards(request: HttpRequest) -> Any:
             "builtin": c.is_builtin,
             "copied_from_id": c.copied_from_id,
         }
-        for c in selectors.visible_scorecards(_membership(request)).order_by("workspace_id", "id")
+        for c in selectors.visible_scorecards(membership_of(request)).order_by("workspace_id", "id")
     ]
 
 
-@router.get("/scorecards/{int:scorecard_id}", response={200: s.ScorecardOut, **ERRORS})
+@router.get("/scorecards/{int:scorecard_id}", response={200: s.ScorecardTemplateOut, **ERRORS})
 def get_scorecard(request: HttpRequest, scorecard_id: int, version: int | None = None) -> Any:
-    card = selectors.access_scorecard(_membership(request), scorecard_id)
+    card = selectors.access_scorecard(membership_of(request), scorecard_id)
     chosen = card.current_version
     if version is not None:
         chosen = card.versions.filter(number=version).first()
@@ -151,23 +147,27 @@ def get_scorecard(request: HttpRequest, scorecard_id: int, version: int | None =
     return scorecard_out(card, chosen)
 
 
-@router.post("/scorecards/{int:scorecard_id}/copy", response={201: s.ScorecardOut, **ERRORS})
+@router.post(
+    "/scorecards/{int:scorecard_id}/copy", response={201: s.ScorecardTemplateOut, **ERRORS}
+)
 def copy_scorecard(request: HttpRequest, scorecard_id: int) -> Any:
-    copy = services.scorecard_copy(membership=_membership(request), scorecard_id=scorecard_id)
+    copy = services.scorecard_copy(membership=membership_of(request), scorecard_id=scorecard_id)
     assert copy.current_version is not None
     return Status(201, scorecard_out(copy, copy.current_version))
 
 
-@router.put("/scorecards/{int:scorecard_id}", response={200: s.ScorecardOut, **ERRORS})
-def update_scorecard(request: HttpRequest, scorecard_id: int, payload: s.ScorecardIn) -> Any:
+@router.put("/scorecards/{int:scorecard_id}", response={200: s.ScorecardTemplateOut, **ERRORS})
+def update_scorecard(
+    request: HttpRequest, scorecard_id: int, payload: s.ScorecardTemplateIn
+) -> Any:
     card = services.scorecard_update(
-        membership=_membership(request), scorecard_id=scorecard_id, data=payload.model_dump()
+        membership=membership_of(request), scorecard_id=scorecard_id, data=payload.model_dump()
     )
     assert card.current_version is not None
     return scorecard_out(card, card.current_version)
 
 
-@router.get("/stages", response=list[s.StageOut])
+@router.get("/stages", response=list[s.StageTemplateOut])
 def list_stages(request: HttpRequest) -> Any:
     return [
         {
@@ -247,7 +247,7 @@ def list_industries(request: HttpRequest) -> Any:
     )
 
 
-@router.get("/red-flags", response=list[s.RedFlagOut])
+@router.get("/red-flags", response=list[s.CandidateRedFlagOut])
 def list_red_flags(request: HttpRequest) -> Any:
     return list(
         selectors.red_flag_list().values("slug", "name", "description", "severity", "guidance")

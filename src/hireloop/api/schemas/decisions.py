@@ -25,7 +25,7 @@ class TallyOut(Schema):
     count: int
 
 
-class RedFlagOut(Schema):
+class DebriefRedFlagOut(Schema):
     flag: str
     interviewer: str
     serious: bool
@@ -60,7 +60,7 @@ class DebriefOut(Schema):
     interviewers: list[str]
     matrix: list[MatrixRowOut]
     tally: list[TallyOut]
-    red_flags: list[RedFlagOut]
+    red_flags: list[DebriefRedFlagOut]
     coverage: list[dict[str, Any]]
     rules: dict[str, Any]
     suggestion: SuggestionOut

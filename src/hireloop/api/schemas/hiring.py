@@ -24,7 +24,7 @@ class UserRef(Schema):
     name: str
 
 
-class StageOut(Schema):
+class PlanStageOut(Schema):
     id: int
     position: int
     name: str
@@ -52,7 +52,7 @@ class RoleSummary(Schema):
 
 
 class RoleOut(RoleSummary):
-    stages: list[StageOut]
+    stages: list[PlanStageOut]
     skill_checks: list[SkillCheckOut]
 
 

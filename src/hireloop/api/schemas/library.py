@@ -119,7 +119,7 @@ class Anchored(Schema):
     weak_signals: list[str]
 
 
-class ScorecardOut(Schema):
+class ScorecardTemplateOut(Schema):
     id: int
     slug: str
     name: str
@@ -146,7 +146,7 @@ class CriterionIn(Schema):
     weak_signals: list[str]
 
 
-class ScorecardIn(Schema):
+class ScorecardTemplateIn(Schema):
     name: str
     summary: str
     minutes: int
@@ -154,7 +154,7 @@ class ScorecardIn(Schema):
     red_flags: list[str]
 
 
-class StageOut(Schema):
+class StageTemplateOut(Schema):
     slug: str
     name: str
     kind: str
@@ -218,7 +218,7 @@ class IndustryOut(Schema):
     weights: dict[str, float]
 
 
-class RedFlagOut(Schema):
+class CandidateRedFlagOut(Schema):
     slug: str
     name: str
     description: str
