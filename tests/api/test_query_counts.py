@@ -83,3 +83,32 @@ def test_queries_do_not_grow_with_the_data(team):
     small = _counts(client, first)
     large = _counts(client, urls(_grow(team, role, 2, 10)))
     assert small == large, list(zip(urls(0), small, large, strict=True))
+
+
+def test_the_interview_list_reads_each_relation_once(team):
+    recruiter = team.membership(team.recruiter)
+    role = role_create(
+        membership=recruiter, title="Backend", seniority="mid", hiring_manager=team.hiring_manager
+    )
+    candidate = candidate_create(membership=recruiter, data={"name": "Ola", "email": "o@e.test"})
+    application = application_create(
+        membership=recruiter, candidate_id=candidate.pk, role_id=role.pk
+    )
+    client = Client()
+    client.defaults.update(bearer(team.recruiter, team.workspace))
+    url = f"/api/v1/interviews?application={application.pk}"
+    _counts(client, [url])  # the token's first use records itself
+    counts = []
+    for hours in (1, 2, 3, 4):
+        interview_schedule(
+            membership=recruiter,
+            application_id=application.pk,
+            starts_at=timezone.now() + timedelta(hours=hours),
+            interviewer_ids=[team.interviewer.pk, team.hiring_manager.pk],
+        )
+        (count,) = _counts(client, [url])
+        counts.append(count)
+    listed = client.get(url).json()
+    assert len(listed) == 4 and all(len(i["interviewers"]) == 2 for i in listed)
+    assert listed[0]["candidate"] == "Ola" and listed[0]["scorecard_version"] >= 1
+    assert len(set(counts)) == 1, counts

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from hireloop.accounts.errors import NotFound, PermissionDenied
@@ -96,6 +96,13 @@ def application_interviews(membership: Membership, application: Application) -> 
         .prefetch_related("interviewers")
         .order_by("starts_at")
     )
+
+
+def with_details(interviews: list[Interview]) -> list[Interview]:
+    """``interviews`` with what a page or the API shows of each (candidate, role, stage,
+    scorecard version, interviewers) loaded in a constant number of queries."""
+    prefetch_related_objects(interviews, *PAGE_RELATIONS, "interviewers")
+    return interviews
 
 
 def upcoming_for(membership: Membership, *, now: datetime | None = None) -> list[Interview]:

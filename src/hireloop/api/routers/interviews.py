@@ -89,7 +89,7 @@ def list_interviews(request: HttpRequest, application: int | None = None) -> Any
         interviews = selectors.application_interviews(
             membership, access_application(membership, application)
         )
-    return [_fresh(membership, i.pk) for i in interviews]
+    return [_interview_out(i) for i in selectors.with_details(interviews)]
 
 
 @router.post("/interviews", response={201: s.InterviewOut, **ERRORS})
