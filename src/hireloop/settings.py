@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hireloop.interviews",
     "hireloop.assessments",
     "hireloop.decisions",
+    "hireloop.demo",
     "hireloop.web",
 ]
 

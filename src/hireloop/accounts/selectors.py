@@ -24,10 +24,14 @@ _USER = RowReader(User)
 _TOKEN = RowReader(ApiToken)
 
 
-def memberships_of(user: User) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name")
-    )
+def is_member(user: User, workspace_id: int) -> bool:
+    """Whether the user belongs to the workspace (e.g. before switching to it)."""
+    return Membership.objects.filter(user=user, workspace_id=workspace_id).exists()
+
+
+def workspace_user(workspace_id: int, user_id: int) -> User | None:
+    """The user when they are a member of the workspace, else None."""
+    return User.objects.filter(pk=user_id, memberships__workspace_id=workspace_id).first()
 
 
 # Where user_with_memberships leaves the memberships it read, for user_memberships.

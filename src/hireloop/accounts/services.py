@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -106,6 +107,19 @@ def api_token_create(*, workspace: Workspace, user: User, name: str) -> tuple[Ap
         workspace=workspace, actor=user, verb="api_token.create", obj=token, after={"name": name}
     )
     return token, secret
+
+
+# Recording every use would turn each read into a write; once a minute is precise enough.
+API_TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def api_token_mark_used(*, token: ApiToken) -> None:
+    """Record that the token was just used: a write only when the last recorded use is more
+    than ``API_TOKEN_USE_RESOLUTION`` ago (not audited: it changes nothing anyone decides)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > API_TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 @transaction.atomic

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from hireloop.accounts.current import current_membership
-from hireloop.accounts.models import ApiToken, Membership
+from hireloop.accounts.models import Membership
 from hireloop.accounts.selectors import token_membership
-
-# Recording every use would turn each read into a write; once a minute is precise enough.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
+from hireloop.accounts.services import api_token_mark_used
 
 
 class TokenAuth(HttpBearer):
@@ -23,9 +19,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         api_token, membership = found
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        api_token_mark_used(token=api_token)
         request.user = membership.user
         return membership
 

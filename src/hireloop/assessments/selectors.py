@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from hireloop.accounts.errors import NotFound, PermissionDenied
@@ -14,7 +14,9 @@ from hireloop.accounts.models import Membership
 from hireloop.accounts.permissions import Capability, can
 from hireloop.hiring.models import Application
 from hireloop.hiring.selectors import member_stand_in, visible_applications
+from hireloop.interviews.models import Interview
 from hireloop.lib.rows import PreparedQuery
+from hireloop.library.selectors import scorecard_descends_from
 
 from .models import Assignment, CheckResult, GradingRun, RunStatus, Submission
 
@@ -70,6 +72,12 @@ def is_blind(assignment: Assignment) -> bool:
     return assignment.review_score is None
 
 
+def assignment_submissions(assignment: Assignment) -> list[Submission]:
+    """Every submission of the assignment, newest first (the current one and those it
+    replaced)."""
+    return list(assignment.submissions.all())
+
+
 def current_submission(assignment: Assignment) -> Submission | None:
     return assignment.submissions.filter(replaced_by__isnull=True).first()
 
@@ -88,6 +96,12 @@ class TaskScore:
     @property
     def percent(self) -> float:
         return round(100 * self.points / self.max_points, 1) if self.max_points else 0.0
+
+
+def run_checks(run: GradingRun) -> list[CheckResult]:
+    """The run's checks in the order the grader ran them (prefetched by ``latest_run``,
+    ``application_assignments`` and ``current_work``)."""
+    return list(run.checks.all())
 
 
 def run_score(run: GradingRun) -> TaskScore | None:
@@ -113,8 +127,11 @@ _APPLICATION_ASSIGNMENTS: PreparedQuery[Assignment] = PreparedQuery(
 )
 
 
-def application_assignments(membership: Membership, application: Application) -> list[Assignment]:
-    """Assignments of one application with their submissions and latest runs, in few queries."""
+def application_assignments(
+    membership: Membership, application: Application, *, candidate: bool = False
+) -> list[Assignment]:
+    """Assignments of one application with their submissions and latest runs, in few queries;
+    with ``candidate``, each with its application and candidate too (two more)."""
     visible = _APPLICATION_ASSIGNMENTS.rows(
         (membership.role,),
         workspace_id=membership.workspace_id,
@@ -125,11 +142,22 @@ def application_assignments(membership: Membership, application: Application) ->
         return []
     runs = GradingRun.objects.prefetch_related("checks")
     submissions = Submission.objects.prefetch_related(Prefetch("runs", queryset=runs))
-    return list(
+    assignments = list(
         Assignment.objects.filter(pk__in=[pk for (pk,) in visible])
         .select_related("task", "reviewed_by")
         .prefetch_related(Prefetch("submissions", queryset=submissions))
     )
+    if candidate:
+        prefetch_related_objects(assignments, "application__candidate")
+    return assignments
+
+
+def assignment_current_work(assignment: Assignment) -> tuple[Submission | None, GradingRun | None]:
+    """The current submission and its latest run, from the submissions and runs that
+    ``application_assignments`` prefetched."""
+    submission = next((s for s in assignment.submissions.all() if s.replaced_by_id is None), None)
+    run = next(iter(submission.runs.all()), None) if submission is not None else None
+    return submission, run
 
 
 def review_queue(membership: Membership) -> list[Assignment]:
@@ -209,3 +237,16 @@ def assignment_state(
     if run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
         return "grading"
     return "graded" if run.status == RunStatus.DONE else "failed"
+
+
+# The library's scorecard for reviewing practical tasks, and the stage kind it belongs to.
+TASK_SCORECARD = "task-review"
+TASK_STAGE_KIND = "coding"
+
+
+def reviews_tasks(interview: Interview) -> bool:
+    """Whether this interview is the practical-task review: a coding stage, or one scored on
+    the library's task-review scorecard or a workspace copy of it."""
+    if interview.stage.kind == TASK_STAGE_KIND:
+        return True
+    return scorecard_descends_from(interview.scorecard_version.scorecard_id, TASK_SCORECARD)

@@ -17,13 +17,23 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from hireloop.accounts.errors import NotFound, PermissionDenied
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import Membership, User
 from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
+from hireloop.lib.paging import page_of
 from hireloop.lib.rows import PreparedQuery
 from hireloop.library.models import Question
 
-from .models import Application, ApplicationStatus, Candidate, PlanStage, Role, Transition
+from .models import (
+    Application,
+    ApplicationStatus,
+    Candidate,
+    PlanStage,
+    Role,
+    RoleStatus,
+    SkillCheck,
+    Transition,
+)
 
 
 def sees_every_role(membership: Membership) -> bool:
@@ -198,11 +208,52 @@ def role_list(membership: Membership, *, status: str = "") -> QuerySet[Role]:
     return qs.filter(status=status) if status else qs
 
 
+def role_page(
+    membership: Membership, *, status: str = "", offset: int, limit: int
+) -> tuple[list[Role], int]:
+    """One page of ``role_list`` and the number of roles in all."""
+    return page_of(role_list(membership, status=status), offset=offset, limit=limit)
+
+
+def roles_with_active_counts(membership: Membership, *, status: str = "") -> list[Role]:
+    """``role_list``, each role with ``active_count``: how many of its applications are active."""
+    return list(
+        role_list(membership, status=status).annotate(
+            active_count=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.ACTIVE)
+            )
+        )
+    )
+
+
+def open_role_options(membership: Membership) -> list[tuple[int, str, str]]:
+    """(id, title, team) of the visible open roles, by title: for a list of options, without
+    the related rows and status ordering of ``role_list`` (they cost a sixth of the query)."""
+    return list(
+        visible_roles(membership)
+        .filter(status=RoleStatus.OPEN)
+        .order_by("title")
+        .values_list("pk", "title", "team")
+    )
+
+
 def plan_of(role: Role) -> list[PlanStage]:
     return list(
         role.stages.select_related("scorecard_version__scorecard", "template")
         .prefetch_related("interviewers")
         .order_by("position")
+    )
+
+
+def plan_stage_interviewers(stage: PlanStage) -> list[User]:
+    """The stage's interviewer pool (prefetched by ``plan_of``)."""
+    return list(stage.interviewers.all())
+
+
+def role_skill_checks(role: Role) -> list[SkillCheck]:
+    """The role's skills to verify with their skills and verifying stages, in matrix order."""
+    return list(
+        role.skill_checks.select_related("skill", "stage").order_by("skill__position", "skill_id")
     )
 
 
@@ -328,11 +379,38 @@ def application_list(
     return qs.order_by("-stage_entered_at", "-id")
 
 
+def application_page(
+    membership: Membership,
+    *,
+    role_id: int | None = None,
+    status: str = "",
+    stage: str = "",
+    q: str = "",
+    offset: int,
+    limit: int,
+) -> tuple[list[Application], int]:
+    """One page of ``application_list`` and the number of applications in all."""
+    qs = application_list(membership, role_id=role_id, status=status, stage=stage, q=q)
+    return page_of(qs, offset=offset, limit=limit)
+
+
 def candidate_list(membership: Membership, *, q: str = "") -> QuerySet[Candidate]:
     qs = visible_candidates(membership)
     for term in q.lower().split()[:8]:
         qs = qs.filter(search_document__contains=term)
     return qs.order_by("name", "id")
+
+
+CANDIDATE_SUMMARY_FIELDS = ("id", "name", "email", "current_title", "level", "skills")
+
+
+def candidate_page(
+    membership: Membership, *, q: str = "", offset: int, limit: int
+) -> tuple[list[Candidate], int]:
+    """One page of ``candidate_list`` with only ``CANDIDATE_SUMMARY_FIELDS`` loaded, and the
+    number of candidates in all."""
+    qs = candidate_list(membership, q=q).only(*CANDIDATE_SUMMARY_FIELDS)
+    return page_of(qs, offset=offset, limit=limit)
 
 
 class CandidateRow(NamedTuple):
@@ -348,6 +426,15 @@ class CandidateRow(NamedTuple):
     current_title: str
     skills: list[str]
     resume_name: str
+
+
+def candidate_row_page(
+    membership: Membership, *, q: str = "", offset: int, limit: int
+) -> tuple[list[CandidateRow], int]:
+    """One page of ``candidate_list`` as ``CandidateRow`` values, and the number in all."""
+    qs = candidate_list(membership, q=q).values_list(*CandidateRow._fields)
+    rows, total = page_of(qs, offset=offset, limit=limit)
+    return [CandidateRow._make(row) for row in rows], total
 
 
 def candidate_applications(membership: Membership, candidate: Candidate) -> list[Application]:
@@ -449,6 +536,11 @@ def application_cards(membership: Membership, candidate_id: int) -> list[Applica
     for _, _, card, entry in moves:
         card.history.append(entry)
     return sorted(cards.values(), key=lambda c: (c.created_at, c.id), reverse=True)
+
+
+def application_history(application: Application) -> list[Transition]:
+    """The application's moves, oldest first (prefetched by ``application_detail``)."""
+    return list(application.transitions.all())
 
 
 def time_in_stages(

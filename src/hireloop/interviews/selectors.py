@@ -22,7 +22,15 @@ from hireloop.hiring.selectors import may_read_opinions, member_stand_in
 from hireloop.lib.ics import Attendee, Invite
 from hireloop.lib.rows import PreparedQuery
 
-from .models import Feedback, FeedbackStatus, Interview, InterviewStatus
+from .models import (
+    Feedback,
+    FeedbackRevision,
+    FeedbackStatus,
+    Interview,
+    InterviewChange,
+    InterviewStatus,
+    QuestionNote,
+)
 
 
 def visible_interviews(membership: Membership) -> QuerySet[Interview]:
@@ -86,6 +94,16 @@ def access_interview(
     if take_part and not interview.takes_part:  # type: ignore[attr-defined]
         raise PermissionDenied("Only the interviewers of this interview fill in its scorecard.")
     return interview
+
+
+def interview_interviewers(interview: Interview) -> list[User]:
+    """The interview's interviewers (prefetched by ``application_interviews``)."""
+    return list(interview.interviewers.all())
+
+
+def interview_changes(interview: Interview) -> list[InterviewChange]:
+    """The interview's history of changes (reschedules, cancellation) with who made them."""
+    return list(interview.changes.select_related("actor"))
 
 
 def application_interviews(membership: Membership, application: Application) -> list[Interview]:
@@ -221,6 +239,15 @@ def visible_feedback(membership: Membership, application: Application) -> list[F
     return own + [f for f in all_feedback if f.interviewer_id != rule.user_id and rule.may_read(f)]
 
 
+def visible_feedback_with_revisions(
+    membership: Membership, application: Application
+) -> list[Feedback]:
+    """``visible_feedback`` with each scorecard's revisions (one more query)."""
+    shown = visible_feedback(membership, application)
+    prefetch_related_objects(shown, "revisions")
+    return shown
+
+
 def hidden_count(membership: Membership, application: Application) -> int:
     """How many submitted scorecards exist that the member may not read yet."""
     submitted = (
@@ -234,6 +261,18 @@ def hidden_count(membership: Membership, application: Application) -> int:
         if f.interviewer_id != membership.user_id
     )
     return submitted - shown
+
+
+def feedback_questions(feedback: Feedback) -> list[QuestionNote]:
+    """The questions noted on a scorecard (prefetched by ``visible_feedback`` and
+    ``own_feedback``)."""
+    return list(feedback.questions.all())
+
+
+def feedback_revisions(feedback: Feedback) -> list[FeedbackRevision]:
+    """A scorecard's submitted revisions, first one first (prefetched by ``own_feedback`` and
+    ``visible_feedback_with_revisions``)."""
+    return list(feedback.revisions.all())
 
 
 def own_feedback(membership: Membership, interview: Interview) -> Feedback | None:

@@ -50,6 +50,30 @@ def visible_scorecards(membership: Membership) -> QuerySet[m.Scorecard]:
     ).select_related("current_version")
 
 
+def scorecard_list(membership: Membership, *, by_name: bool = False) -> list[m.Scorecard]:
+    """The visible scorecards with their current versions: built-in ones first, then the
+    workspace's own, each in the order they were added (or, ``by_name``, by name)."""
+    order = ("workspace_id", "name", "id") if by_name else ("workspace_id", "id")
+    return list(visible_scorecards(membership).order_by(*order))
+
+
+def scorecard_version(card: m.Scorecard, number: int) -> m.ScorecardVersion | None:
+    """One version of a scorecard (already accessed), or None when it has no such version."""
+    return card.versions.filter(number=number).first()
+
+
+def scorecard_version_numbers(card: m.Scorecard) -> list[int]:
+    """The numbers of a scorecard's versions, newest first."""
+    return list(card.versions.values_list("number", flat=True))
+
+
+def scorecard_descends_from(scorecard_id: int, slug: str) -> bool:
+    """Whether the scorecard is the library's scorecard ``slug`` or a workspace copy of it."""
+    return m.Scorecard.objects.filter(
+        Q(slug=slug) | Q(copied_from__slug=slug), pk=scorecard_id
+    ).exists()
+
+
 def access_question(membership: Membership, question_id: int, *, edit: bool = False) -> m.Question:
     question = (
         visible_questions(membership)
@@ -149,6 +173,15 @@ def competency_list() -> QuerySet[m.Competency]:
     return m.Competency.objects.all()
 
 
+def competency_by_slug(slug: str) -> m.Competency | None:
+    return competency_list().filter(slug=slug).first()
+
+
+def question_competencies(question: m.Question) -> list[m.Competency]:
+    """The question's competencies (prefetched by ``question_detail``)."""
+    return list(question.competencies.all())
+
+
 def competency_choices() -> list[tuple[str, str]]:
     return list(m.Competency.objects.values_list("slug", "name"))
 
@@ -199,12 +232,34 @@ def stage_list() -> QuerySet[m.StageTemplate]:
     return m.StageTemplate.objects.select_related("scorecard")
 
 
+def stage_by_slug(slug: str) -> m.StageTemplate | None:
+    return stage_list().filter(slug=slug).first()
+
+
+def stage_names() -> dict[str, str]:
+    """Each stage template's name by its slug."""
+    return dict(m.StageTemplate.objects.values_list("slug", "name"))
+
+
 def process() -> m.Process | None:
     return m.Process.objects.first()
 
 
+def process_stages() -> list[m.StageTemplate]:
+    """The stage templates of the default process, in its order."""
+    return list(stage_list().filter(process_position__isnull=False).order_by("process_position"))
+
+
 def task_list() -> QuerySet[m.PracticalTask]:
     return m.PracticalTask.objects.prefetch_related("competencies")
+
+
+def task_by_slug(slug: str) -> m.PracticalTask | None:
+    return task_list().filter(slug=slug).first()
+
+
+def task_by_pk(pk: int) -> m.PracticalTask | None:
+    return task_list().filter(pk=pk).first()
 
 
 def skill_list() -> QuerySet[m.SkillRequirement]:

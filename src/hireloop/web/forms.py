@@ -73,7 +73,7 @@ class QuestionForm(forms.Form):
                 self.add_error(target, message)
 
     @staticmethod
-    def initial_from(question: Any) -> dict[str, Any]:
+    def initial_from(question: Any, competencies: list[str]) -> dict[str, Any]:
         initial = {
             name: getattr(question, name)
             for name in (
@@ -91,7 +91,7 @@ class QuestionForm(forms.Form):
             )
         }
         initial["seniorities"] = question.seniorities
-        initial["competencies"] = [c.slug for c in question.competencies.all()]
+        initial["competencies"] = competencies
         for key, value in (question.star or {}).items():
             initial[f"star_{key}"] = value
         return initial

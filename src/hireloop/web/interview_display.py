@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from hireloop.accounts.models import FeedbackVisibility, Membership
 from hireloop.accounts.permissions import Capability, can
 from hireloop.accounts.selectors import workspace_members
 from hireloop.hiring.models import Application, ApplicationStatus
-from hireloop.hiring.selectors import plan_of, suggested_questions
+from hireloop.hiring.selectors import plan_of, plan_stage_interviewers, suggested_questions
 from hireloop.interviews import selectors
 from hireloop.interviews.models import Feedback, FeedbackStatus, Interview, InterviewStatus
 from hireloop.library import selectors as library
@@ -91,13 +90,13 @@ def feedback_card(f: Feedback) -> dict[str, Any]:
                 "weak": signals.get("weak", []),
             }
         )
-    revisions = list(f.revisions.all())  # prefetched by the callers
+    revisions = selectors.feedback_revisions(f)  # prefetched by the callers
     return {
         "feedback": f,
         "submitted": f.status == FeedbackStatus.SUBMITTED,
         "recommendation_label": RECOMMENDATIONS.get(f.recommendation, ""),
         "criteria": criteria,
-        "questions": list(f.questions.all()),
+        "questions": selectors.feedback_questions(f),
         "revisions": revisions,
         "amendments": [r for r in revisions if r.number > 1],
     }
@@ -242,7 +241,7 @@ def schedule_choices(
         (m.user_id, f"{m.user} · {m.get_role_display()}")
         for m in workspace_members(membership.workspace_id)
     ]
-    pools = {s.pk: [u.pk for u in s.interviewers.all()] for s in plan}
+    pools = {s.pk: [u.pk for u in plan_stage_interviewers(s)] for s in plan}
     return stages, members, pools
 
 
@@ -263,17 +262,18 @@ def schedule_form(
 
 def application_panel(membership: Membership, application: Application) -> ApplicationPanel:
     interviews = selectors.application_interviews(membership, application)
-    rows = [
-        InterviewRow(
-            interview=i,
-            interviewers=list(i.interviewers.all()),
-            ends_at=i.starts_at + timedelta(minutes=i.minutes),
-            takes_part=any(u.pk == membership.user_id for u in i.interviewers.all()),
+    rows = []
+    for i in interviews:
+        interviewers = selectors.interview_interviewers(i)
+        rows.append(
+            InterviewRow(
+                interview=i,
+                interviewers=interviewers,
+                ends_at=i.starts_at + timedelta(minutes=i.minutes),
+                takes_part=any(u.pk == membership.user_id for u in interviewers),
+            )
         )
-        for i in interviews
-    ]
-    feedback = selectors.visible_feedback(membership, application)
-    prefetch_related_objects(feedback, "revisions")
+    feedback = selectors.visible_feedback_with_revisions(membership, application)
     can_schedule = can(membership, Capability.CANDIDATE_MANAGE) and application.status in (
         ApplicationStatus.ACTIVE,
         ApplicationStatus.ON_HOLD,

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -28,12 +27,7 @@ from hireloop.assessments.models import (
 from hireloop.assessments.selectors import TaskScore
 from hireloop.assessments.services import portal_token
 from hireloop.hiring.models import Application
-from hireloop.interviews.models import Interview
-from hireloop.library.models import Scorecard
 
-# The library's scorecard for reviewing practical tasks, and the stage kind it belongs to.
-TASK_SCORECARD = "task-review"
-TASK_STAGE_KIND = "coding"
 BADGES = {
     "waiting": "",
     "late": "badge-caution",
@@ -83,13 +77,6 @@ class TaskRow:
     portal_url: str = ""
 
 
-def _current(assignment: Assignment) -> tuple[Submission | None, GradingRun | None]:
-    """The current submission and its latest run from ``application_assignments``' prefetch."""
-    submission = next((s for s in assignment.submissions.all() if s.replaced_by_id is None), None)
-    run = next(iter(submission.runs.all()), None) if submission is not None else None
-    return submission, run
-
-
 def application_tasks(
     membership: Membership, application: Application, request: HttpRequest | None = None
 ) -> list[TaskRow]:
@@ -99,7 +86,7 @@ def application_tasks(
     now = timezone.now()
     rows = []
     for assignment in selectors.application_assignments(membership, application):
-        submission, run = _current(assignment)
+        submission, run = selectors.assignment_current_work(assignment)
         state = selectors.assignment_state(assignment, submission, run, now=now)
         rows.append(
             TaskRow(
@@ -167,7 +154,7 @@ def run_context(
     """What the run panel of the review page (and its polling fragment) needs."""
     if run is None:
         return {"run": None, "polling": False}
-    checks = list(run.checks.all()) if run.status == RunStatus.DONE else []
+    checks = selectors.run_checks(run) if run.status == RunStatus.DONE else []
     return {
         "run": run,
         "polling": not run.finished,
@@ -196,7 +183,7 @@ def task_results(membership: Membership, application: Application) -> list[TaskR
     Names are never part of it, so blind review holds wherever it is shown."""
     results = []
     for assignment in selectors.application_assignments(membership, application):
-        _, run = _current(assignment)
+        _, run = selectors.assignment_current_work(assignment)
         score = selectors.run_score(run) if run is not None else None
         if run is None or score is None:
             continue
@@ -204,22 +191,13 @@ def task_results(membership: Membership, application: Application) -> list[TaskR
             TaskResult(
                 assignment=assignment,
                 score=score,
-                missed=[c for c in run.checks.all() if c.final_result != CheckOutcome.PASS],
+                missed=[
+                    c for c in selectors.run_checks(run) if c.final_result != CheckOutcome.PASS
+                ],
                 reviewed=assignment.review_score is not None,
             )
         )
     return results
-
-
-def reviews_tasks(interview: Interview) -> bool:
-    """Whether this interview is the practical-task review: a coding stage, or one scored on
-    the library's task-review scorecard or a workspace copy of it."""
-    if interview.stage.kind == TASK_STAGE_KIND:
-        return True
-    return Scorecard.objects.filter(
-        Q(slug=TASK_SCORECARD) | Q(copied_from__slug=TASK_SCORECARD),
-        pk=interview.scorecard_version.scorecard_id,
-    ).exists()
 
 
 # The candidate's material for the slow-query task --------------------------------------------

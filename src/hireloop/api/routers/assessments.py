@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
@@ -37,13 +36,6 @@ def _score(score: TaskScore | None) -> dict[str, Any] | None:
     if score is None:
         return None
     return {"points": score.points, "max_points": score.max_points, "percent": score.percent}
-
-
-def _current(assignment: Assignment) -> tuple[Submission | None, GradingRun | None]:
-    """The current submission and its latest run, from the prefetched submissions."""
-    submission = next((x for x in assignment.submissions.all() if x.replaced_by_id is None), None)
-    run = next(iter(submission.runs.all()), None) if submission is not None else None
-    return submission, run
 
 
 def _assignment_out(
@@ -134,13 +126,13 @@ def _run_out(run: GradingRun) -> dict[str, Any]:
         "score": _score(selectors.run_score(run)),
         "metrics": run.metrics,
         "artifacts": sorted(run.artifacts),
-        "checks": [_check_out(c) for c in run.checks.all()] if run.finished else [],
+        "checks": [_check_out(c) for c in selectors.run_checks(run)] if run.finished else [],
     }
 
 
 def _detail(request: HttpRequest, membership: Membership, assignment_id: int) -> dict[str, Any]:
     assignment = selectors.access_assignment(membership, assignment_id)
-    history = list(assignment.submissions.all())
+    history = selectors.assignment_submissions(assignment)
     submission = next((x for x in history if x.replaced_by_id is None), None)
     run = selectors.latest_run(submission)
     return {
@@ -152,11 +144,10 @@ def _detail(request: HttpRequest, membership: Membership, assignment_id: int) ->
 
 
 def _task_id(value: int | str) -> int:
-    tasks = library.task_list()
     if isinstance(value, int) or value.isdigit():
-        task = tasks.filter(pk=int(value)).first()
+        task = library.task_by_pk(int(value))
     else:
-        task = tasks.filter(slug=value).first()
+        task = library.task_by_slug(value)
     if task is None:
         raise InvalidInput("Choose a task from the library.", field_errors={"task": ["unknown"]})
     return task.pk
@@ -169,9 +160,11 @@ def _task_id(value: int | str) -> int:
 def list_assignments(request: HttpRequest, application_id: int) -> Any:
     membership = membership_of(request)
     application = access_application(membership, application_id)
-    assignments = selectors.application_assignments(membership, application)
-    prefetch_related_objects(assignments, "application__candidate")
-    return [_assignment_out(request, membership, a, *_current(a)) for a in assignments]
+    assignments = selectors.application_assignments(membership, application, candidate=True)
+    return [
+        _assignment_out(request, membership, a, *selectors.assignment_current_work(a))
+        for a in assignments
+    ]
 
 
 @router.post(

@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from hireloop.accounts.errors import InvalidInput
 from hireloop.accounts.models import Membership, User
+from hireloop.accounts.selectors import workspace_user
 from hireloop.hiring import selectors, services
 from hireloop.hiring.models import Application, Candidate, Role
 from hireloop.hiring.prep import prep_link_create
@@ -43,7 +44,7 @@ def _role_summary(role: Role) -> dict[str, Any]:
 
 def _role_out(role: Role) -> dict[str, Any]:
     stages = selectors.plan_of(role)
-    checks = role.skill_checks.select_related("skill").order_by("skill__position")
+    checks = selectors.role_skill_checks(role)
     return {
         **_role_summary(role),
         "stages": [
@@ -55,7 +56,7 @@ def _role_out(role: Role) -> dict[str, Any]:
                 "minutes": st.minutes,
                 "scorecard_id": st.scorecard_version.scorecard_id,
                 "scorecard_version": st.scorecard_version.number,
-                "interviewers": [_user(u) for u in st.interviewers.all()],
+                "interviewers": [_user(u) for u in selectors.plan_stage_interviewers(st)],
             }
             for st in stages
         ],
@@ -70,9 +71,11 @@ def _role_out(role: Role) -> dict[str, Any]:
 def list_roles(
     request: HttpRequest, page: Query[PageParams], status: s.RoleStatusFilter = ""
 ) -> Any:
-    qs = selectors.role_list(membership_of(request), status=status)
-    items = [_role_summary(r) for r in qs[page.offset : page.offset + page.limit]]
-    return {"items": items, "count": qs.count(), "limit": page.limit, "offset": page.offset}
+    roles, count = selectors.role_page(
+        membership_of(request), status=status, offset=page.offset, limit=page.limit
+    )
+    items = [_role_summary(r) for r in roles]
+    return {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
 
 
 @router.post("/roles", response={201: s.RoleOut, **ERRORS})
@@ -80,9 +83,7 @@ def create_role(request: HttpRequest, payload: s.RoleIn) -> Any:
     membership = membership_of(request)
     manager = None
     if payload.hiring_manager_id is not None:
-        manager = User.objects.filter(
-            pk=payload.hiring_manager_id, memberships__workspace_id=membership.workspace_id
-        ).first()
+        manager = workspace_user(membership.workspace_id, payload.hiring_manager_id)
         if manager is None:
             raise InvalidInput(
                 "The hiring manager must be a member of this workspace.",
@@ -189,14 +190,11 @@ def _candidate_out(c: Candidate) -> dict[str, Any]:
 def list_candidates(
     request: HttpRequest, filters: Query[s.CandidateFilters], page: Query[PageParams]
 ) -> Any:
-    qs = selectors.candidate_list(membership_of(request), q=filters.q)
-    items = [
-        _candidate_summary(c)
-        for c in qs.only("id", "name", "email", "current_title", "level", "skills")[
-            page.offset : page.offset + page.limit
-        ]
-    ]
-    return {"items": items, "count": qs.count(), "limit": page.limit, "offset": page.offset}
+    candidates, count = selectors.candidate_page(
+        membership_of(request), q=filters.q, offset=page.offset, limit=page.limit
+    )
+    items = [_candidate_summary(c) for c in candidates]
+    return {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
 
 
 @router.post("/candidates", response={201: s.CandidateOut, **ERRORS})
@@ -267,7 +265,7 @@ def _application_out(membership: Membership, application_id: int) -> dict[str, A
                 "actor": t.actor.display_name if t.actor else None,
                 "at": t.at,
             }
-            for t in a.transitions.all()
+            for t in selectors.application_history(a)
         ],
         "days_in_stages": [(name, round(days, 2)) for name, days in selectors.time_in_stages(a)],
     }
@@ -277,15 +275,17 @@ def _application_out(membership: Membership, application_id: int) -> dict[str, A
 def list_applications(
     request: HttpRequest, filters: Query[s.ApplicationFilters], page: Query[PageParams]
 ) -> Any:
-    qs = selectors.application_list(
+    applications, count = selectors.application_page(
         membership_of(request),
         role_id=filters.role,
         status=filters.status,
         stage=filters.stage,
         q=filters.q,
+        offset=page.offset,
+        limit=page.limit,
     )
-    items = [_application_summary(a) for a in qs[page.offset : page.offset + page.limit]]
-    return {"items": items, "count": qs.count(), "limit": page.limit, "offset": page.offset}
+    items = [_application_summary(a) for a in applications]
+    return {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
 
 
 @router.post("/applications", response={201: s.ApplicationOut, **ERRORS})

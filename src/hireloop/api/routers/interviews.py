@@ -44,7 +44,7 @@ def _interview_out(i: Interview) -> dict[str, Any]:
         "sequence": i.sequence,
         "scorecard_id": i.scorecard_version.scorecard_id,
         "scorecard_version": i.scorecard_version.number,
-        "interviewers": [_person(u) for u in i.interviewers.all()],
+        "interviewers": [_person(u) for u in selectors.interview_interviewers(i)],
     }
 
 
@@ -74,7 +74,7 @@ def _scorecard_out(f: Feedback) -> dict[str, Any]:
                 "score": q.score,
                 "skipped": q.skipped,
             }
-            for q in f.questions.all()
+            for q in selectors.feedback_questions(f)
         ],
     }
 

@@ -29,7 +29,7 @@ def question_out(q: m.Question) -> dict[str, Any]:
         "slug": q.slug,
         "prompt": q.prompt,
         "kind": q.kind,
-        "competencies": [c.slug for c in q.competencies.all()],
+        "competencies": [c.slug for c in selectors.question_competencies(q)],
         "seniorities": q.seniorities,
         "minutes": q.minutes,
         "look_for": q.look_for,
@@ -56,7 +56,7 @@ def scorecard_out(card: m.Scorecard, version: m.ScorecardVersion) -> dict[str, A
         "summary": snap["summary"],
         "minutes": snap["minutes"],
         "version": version.number,
-        "versions": list(card.versions.values_list("number", flat=True)),
+        "versions": selectors.scorecard_version_numbers(card),
         "criteria": snap["criteria"],
         "red_flags": snap["red_flags"],
         "recommendations": snap["recommendations"],
@@ -67,9 +67,7 @@ def scorecard_out(card: m.Scorecard, version: m.ScorecardVersion) -> dict[str, A
 
 @router.get("/competencies", response=list[s.CompetencyOut])
 def list_competencies(request: HttpRequest) -> Any:
-    return list(
-        selectors.competency_list().values("slug", "name", "summary", "why_it_matters", "topics")
-    )
+    return list(selectors.competency_list())
 
 
 @router.get("/questions", response={200: Page[s.QuestionSummary], **ERRORS})
@@ -131,7 +129,7 @@ def list_scorecards(request: HttpRequest) -> Any:
             "builtin": c.is_builtin,
             "copied_from_id": c.copied_from_id,
         }
-        for c in selectors.visible_scorecards(membership_of(request)).order_by("workspace_id", "id")
+        for c in selectors.scorecard_list(membership_of(request))
     ]
 
 
@@ -140,7 +138,7 @@ def get_scorecard(request: HttpRequest, scorecard_id: int, version: int | None =
     card = selectors.access_scorecard(membership_of(request), scorecard_id)
     chosen = card.current_version
     if version is not None:
-        chosen = card.versions.filter(number=version).first()
+        chosen = selectors.scorecard_version(card, version)
         if chosen is None:
             raise NotFound(f"Scorecard '{card.slug}' has no version {version}.")
     assert chosen is not None
@@ -194,9 +192,7 @@ def get_process(request: HttpRequest) -> Any:
     process = selectors.process()
     if process is None:
         raise NotFound("No interview process is loaded yet.")
-    stages = (
-        selectors.stage_list().filter(process_position__isnull=False).order_by("process_position")
-    )
+    stages = selectors.process_stages()
     return {
         "slug": process.slug,
         "name": process.name,
@@ -216,7 +212,7 @@ def list_tasks(request: HttpRequest) -> Any:
 
 @router.get("/tasks/{slug}", response={200: s.TaskOut, **ERRORS})
 def get_task(request: HttpRequest, slug: str) -> Any:
-    task = selectors.task_list().filter(slug=slug).first()
+    task = selectors.task_by_slug(slug)
     if task is None:
         raise NotFound(f"No practical task '{slug}'.")
     return task_document(task)
@@ -240,20 +236,14 @@ def list_skills(request: HttpRequest) -> Any:
 
 @router.get("/industries", response=list[s.IndustryOut])
 def list_industries(request: HttpRequest) -> Any:
-    return list(
-        selectors.industry_list().values(
-            "slug", "name", "summary", "focus", "challenges", "emphasis", "weights"
-        )
-    )
+    return list(selectors.industry_list())
 
 
 @router.get("/red-flags", response=list[s.CandidateRedFlagOut])
 def list_red_flags(request: HttpRequest) -> Any:
-    return list(
-        selectors.red_flag_list().values("slug", "name", "description", "severity", "guidance")
-    )
+    return list(selectors.red_flag_list())
 
 
 @router.get("/prep-tips", response=list[s.PrepTopicOut])
 def list_prep_tips(request: HttpRequest) -> Any:
-    return list(selectors.prep_topic_list().values("slug", "name", "summary", "tips"))
+    return list(selectors.prep_topic_list())

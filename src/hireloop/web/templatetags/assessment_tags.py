@@ -9,12 +9,13 @@ from typing import Any
 from django import template
 
 from hireloop.accounts.permissions import Capability, can
+from hireloop.assessments.selectors import reviews_tasks
 from hireloop.hiring.models import Application, ApplicationStatus
 from hireloop.interviews.models import Interview
 from hireloop.library import selectors as library
 
 from ..forms_assessments import AssignForm
-from ..task_display import application_tasks, reviews_tasks, task_results
+from ..task_display import application_tasks, task_results
 
 register = template.Library()
 

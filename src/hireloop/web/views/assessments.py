@@ -167,7 +167,7 @@ def _review_page(
     status: int = 200,
 ) -> HttpResponse:
     assignment = selectors.access_assignment(membership, pk)
-    submissions = list(assignment.submissions.all())
+    submissions = selectors.assignment_submissions(assignment)
     panel = _run_panel(membership, assignment, forms=forms)
     blind = selectors.is_blind(assignment)
     state = selectors.assignment_state(assignment, panel["submission"], panel["run"])

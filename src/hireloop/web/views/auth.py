@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hireloop.accounts.current import SESSION_KEY
-from hireloop.accounts.selectors import login_throttle_remaining, memberships_of
+from hireloop.accounts.selectors import is_member, login_throttle_remaining
 from hireloop.accounts.services import login_failure_record, login_failures_clear
 
 
@@ -68,6 +68,6 @@ def switch_workspace(request: HttpRequest) -> HttpResponse:
         workspace_id = int(request.POST.get("workspace", ""))
     except ValueError:
         workspace_id = 0
-    if memberships_of(request.user).filter(workspace_id=workspace_id).exists():  # type: ignore[arg-type]
+    if is_member(request.user, workspace_id):  # type: ignore[arg-type]
         request.session[SESSION_KEY] = workspace_id
     return redirect(_safe_next(request))

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -65,12 +64,14 @@ def _int(value: str | None, default: int, *, low: int, high: int) -> int:
         return default
 
 
-def _paginate(request: HttpRequest, qs: Any) -> dict[str, Any]:
-    """One page of ``qs`` with what the pagination links need: two queries, whatever the size."""
-    page_number = _int(request.GET.get("page"), 1, low=1, high=100_000)
-    total = qs.count()
-    offset = (page_number - 1) * PAGE_SIZE
-    rows = list(qs[offset : offset + PAGE_SIZE]) if offset < total else []
+def _page_number(request: HttpRequest) -> int:
+    return _int(request.GET.get("page"), 1, low=1, high=100_000)
+
+
+def _paginate(
+    request: HttpRequest, page_number: int, rows: list[Any], total: int
+) -> dict[str, Any]:
+    """One page of rows (read by a ``*_page`` selector) with what the pagination links need."""
     query = request.GET.copy()
     query.pop("page", None)
     return {
@@ -97,7 +98,7 @@ def _member_choices(membership: Membership, *roles: str) -> list[tuple[int, str]
 
 
 def _scorecard_choices(membership: Membership) -> list[tuple[int, str]]:
-    cards = library.visible_scorecards(membership).order_by("workspace_id", "name", "id")
+    cards = library.scorecard_list(membership, by_name=True)
     return [
         (
             card.pk,
@@ -125,11 +126,7 @@ def _role_for(membership: Membership, pk: int) -> tuple[Role, bool]:
 def roles(request: HttpRequest, membership: Membership) -> HttpResponse:
     status = s if (s := request.GET.get("status", "")) in RoleStatus.values else ""
     rows = sorted(
-        selectors.role_list(membership, status=status).annotate(
-            active_count=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.ACTIVE)
-            )
-        ),
+        selectors.roles_with_active_counts(membership, status=status),
         # Open roles first (the selector orders by the status value, which puts closed first).
         key=lambda r: (ROLE_STATUS_ORDER.get(r.status, 9), r.title.lower(), r.pk),
     )
@@ -227,7 +224,7 @@ def _plan_page(
 ) -> HttpResponse:
     stages = selectors.plan_of(role)
     checks = sorted(
-        role.skill_checks.select_related("skill", "stage"),
+        selectors.role_skill_checks(role),
         key=lambda c: (c.skill.priority != "must", c.skill.position, c.skill_id),
     )
     entries: list[dict[str, Any]] = []
@@ -249,7 +246,7 @@ def _plan_page(
         scorecards = _scorecard_choices(membership)
         members = _member_choices(membership)
         industries = _industry_choices()
-        templates = list(library.stage_list().order_by("position"))
+        templates = list(library.stage_list())
         context["add_form"] = add_form or StageAddForm(templates=templates, scorecards=scorecards)
         context["settings_form"] = settings_form or RoleSettingsForm(
             industries=industries,
@@ -296,7 +293,7 @@ def _stage_form(
             "name": stage.name,
             "minutes": stage.minutes,
             "scorecard": card.pk,
-            "interviewers": [u.pk for u in stage.interviewers.all()],
+            "interviewers": [u.pk for u in selectors.plan_stage_interviewers(stage)],
         },
     )
 
@@ -334,7 +331,7 @@ def plan_stage_add(request: HttpRequest, membership: Membership, pk: int) -> Htt
     role = selectors.access_role(membership, pk, manage=True)
     form = StageAddForm(
         request.POST,
-        templates=list(library.stage_list().order_by("position")),
+        templates=list(library.stage_list()),
         scorecards=_scorecard_choices(membership),
     )
     if form.is_valid():
@@ -425,11 +422,13 @@ def plan_stage_remove(request: HttpRequest, membership: Membership, pk: int) -> 
 @member_view
 def candidates(request: HttpRequest, membership: Membership) -> HttpResponse:
     q = request.GET.get("q", "")[:200].strip()
-    rows = selectors.candidate_list(membership, q=q).values_list(*selectors.CandidateRow._fields)
-    context = _paginate(request, rows)
+    page_number = _page_number(request)
+    rows, total = selectors.candidate_row_page(
+        membership, q=q, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    context = _paginate(request, page_number, rows, total)
     context.update(
         {
-            "rows": [selectors.CandidateRow._make(row) for row in context["rows"]],
             "q": q,
             "can_create": can(membership, Capability.CANDIDATE_MANAGE),
         }
@@ -528,12 +527,9 @@ def _candidate_page(
     }
     if can_manage:
         applied = {a.role_id for a in applications}
-        # role_list(status=OPEN) without the related rows and status ordering an option list
-        # does without: they cost a sixth of the query.
-        roles = selectors.visible_roles(membership).filter(status=RoleStatus.OPEN)
         open_roles = [
             (pk, f"{title}{f' · {team}' if team else ''}")
-            for pk, title, team in roles.order_by("title").values_list("pk", "title", "team")
+            for pk, title, team in selectors.open_role_options(membership)
             if pk not in applied
         ]
         context["open_roles"] = open_roles
@@ -638,7 +634,7 @@ def _application_page(
             "application": application,
             "candidate": candidate,
             "role": application.role,
-            "transitions": list(application.transitions.all()),
+            "transitions": selectors.application_history(application),
             "others": others,
             "plan": plan,
             "stage_index": index,
@@ -707,10 +703,17 @@ def applications(request: HttpRequest, membership: Membership) -> HttpResponse:
     status = s if (s := request.GET.get("status", "")) in ApplicationStatus.values else ""
     stage = request.GET.get("stage", "")[:120].strip()
     q = request.GET.get("q", "")[:200].strip()
-    qs = selectors.application_list(
-        membership, role_id=role_id or None, status=status, stage=stage, q=q
+    page_number = _page_number(request)
+    rows, total = selectors.application_page(
+        membership,
+        role_id=role_id or None,
+        status=status,
+        stage=stage,
+        q=q,
+        offset=(page_number - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
-    context = _paginate(request, qs)
+    context = _paginate(request, page_number, rows, total)
     context.update(
         {
             "roles": roles,

@@ -156,7 +156,7 @@ def _interview_page(
     status: int = 200,
 ) -> HttpResponse:
     interview = selectors.access_interview(membership, pk)
-    interviewers = list(interview.interviewers.all())
+    interviewers = selectors.interview_interviewers(interview)
     takes_part = any(u.pk == membership.user_id for u in interviewers)
     can_schedule = (
         can(membership, Capability.CANDIDATE_MANAGE)
@@ -167,7 +167,7 @@ def _interview_page(
         "interview": interview,
         "application": interview.application,
         "interviewers": interviewers,
-        "changes": list(interview.changes.select_related("actor")),
+        "changes": selectors.interview_changes(interview),
         "takes_part": takes_part,
         "own": own,
         "ends_at": interview.starts_at + timedelta(minutes=interview.minutes),
@@ -308,7 +308,7 @@ def _scorecard_page(
         "live": live,
         "missing": _missing_links(interview, missing or []),
         "problem": problem,
-        "asked": list(feedback.questions.all()) if feedback is not None else [],
+        "asked": selectors.feedback_questions(feedback) if feedback is not None else [],
         "draft_state": _draft_state(membership, interview, feedback),
         "ends_at": interview.starts_at + timedelta(minutes=interview.minutes),
     }

@@ -151,7 +151,10 @@ def question_edit(request: HttpRequest, membership: Membership, pk: int) -> Http
                 form.add_schema_errors(exc.field_errors)
         status = 400
     else:
-        form = QuestionForm(initial=QuestionForm.initial_from(question), competency_choices=choices)
+        competencies = [c.slug for c in selectors.question_competencies(question)]
+        form = QuestionForm(
+            initial=QuestionForm.initial_from(question, competencies), competency_choices=choices
+        )
         status = 200
     return page(request, "library/question_edit.html", {"q": question, "form": form}, status=status)
 
@@ -159,10 +162,10 @@ def question_edit(request: HttpRequest, membership: Membership, pk: int) -> Http
 @require_GET
 @member_view
 def scorecards(request: HttpRequest, membership: Membership) -> HttpResponse:
-    stage_names = dict(selectors.stage_list().values_list("slug", "name"))
+    stage_names = selectors.stage_names()
     cards = [
         {"card": card, "stage_name": stage_names.get(card.stage_slug)}
-        for card in selectors.visible_scorecards(membership).order_by("workspace_id", "id")
+        for card in selectors.scorecard_list(membership)
     ]
     return page(request, "library/scorecards.html", {"cards": cards})
 
@@ -171,7 +174,7 @@ def _scorecard_context(membership: Membership, pk: int, version: str | None) -> 
     card = selectors.access_scorecard(membership, pk)
     chosen = card.current_version
     if version:
-        chosen = card.versions.filter(number=_int(version, 0, low=0, high=1_000_000)).first()
+        chosen = selectors.scorecard_version(card, _int(version, 0, low=0, high=1_000_000))
         if chosen is None:
             raise NotFound(f"This scorecard has no version {version}.")
     assert chosen is not None
@@ -188,13 +191,13 @@ def _scorecard_context(membership: Membership, pk: int, version: str | None) -> 
         for c in snap["criteria"]
     ]
     return {
-        "stage": selectors.stage_list().filter(slug=card.stage_slug).first(),
+        "stage": selectors.stage_by_slug(card.stage_slug),
         "own_copies": selectors.own_copies(membership, card),
         "card": card,
         "version": chosen,
         "snap": snap,
         "criteria": criteria,
-        "versions": list(card.versions.values_list("number", flat=True)),
+        "versions": selectors.scorecard_version_numbers(card),
         "points": ["1", "2", "3", "4", "5"],
     }
 
@@ -282,7 +285,7 @@ def process(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_GET
 @member_view
 def stage_detail(request: HttpRequest, membership: Membership, slug: str) -> HttpResponse:
-    stage = selectors.stage_list().filter(slug=slug).first()
+    stage = selectors.stage_by_slug(slug)
     if stage is None:
         raise NotFound(f"No interview stage '{slug}'.")
     return page(request, "library/stage_detail.html", {"stage": stage})
@@ -297,7 +300,7 @@ def tasks(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_GET
 @member_view
 def task_detail(request: HttpRequest, membership: Membership, slug: str) -> HttpResponse:
-    task = selectors.task_list().filter(slug=slug).first()
+    task = selectors.task_by_slug(slug)
     if task is None:
         raise NotFound(f"No practical task '{slug}'.")
     return page(request, "library/task_detail.html", {"task": task})
@@ -348,7 +351,7 @@ def prep(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_GET
 @member_view
 def competency_detail(request: HttpRequest, membership: Membership, slug: str) -> HttpResponse:
-    competency = selectors.competency_list().filter(slug=slug).first()
+    competency = selectors.competency_by_slug(slug)
     if competency is None:
         raise NotFound(f"No competency '{slug}'.")
     rows, total = selectors.question_page(

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from hireloop.accounts.errors import DomainError
-from hireloop.assessments import services
+from hireloop.assessments import selectors, services
 from hireloop.assessments.models import Assignment, SubmissionKind
 
 from ..task_display import sql_material
@@ -61,7 +61,7 @@ def _portal_page(
     status: int = 200,
 ) -> HttpResponse:
     task = assignment.task
-    history = list(assignment.submissions.all())
+    history = selectors.assignment_submissions(assignment)
     kind = services.submission_kind(task)
     context: dict[str, Any] = {
         "assignment": assignment,

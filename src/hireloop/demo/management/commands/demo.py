@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hireloop.web.demo import PASSWORD, PEOPLE, build_demo, build_scale
+from hireloop.demo.builder import PASSWORD, PEOPLE, build_demo, build_scale
 
 
 class Command(BaseCommand):
