@@ -25,7 +25,7 @@ from hireloop.library.models import (
 )
 
 from .models import Decision, FocusArea
-from .suggest import Evidence, Rating, Rules, Suggestion, rules_for, suggest
+from .suggest import Evidence, Rating, Rules, Suggestion, disagree, rules_for, suggest
 
 RULE_KEYS = ("weights", "minimums", "veto_strong_no_hire", "veto_serious_red_flag", "proceed_at")
 
@@ -246,7 +246,8 @@ class MatrixRow:
 
     @property
     def disagreement(self) -> bool:
-        return self.spread >= 2
+        """The debrief page, its matrix and the API all flag a row by this (see ``disagree``)."""
+        return disagree(self.scores)
 
 
 @dataclass

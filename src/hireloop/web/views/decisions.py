@@ -22,7 +22,6 @@ from hireloop.accounts.selectors import require
 from hireloop.decisions import selectors, services
 from hireloop.decisions.models import Outcome
 from hireloop.decisions.suggest import (
-    DISAGREE_GAP,
     LEVEL_UP_FLOOR,
     LEVEL_UP_SCORE,
     LEVELS,
@@ -58,13 +57,6 @@ def _band(value: float | None) -> str:
     if value is None:
         return "none"
     return str(min(5, max(1, int(value + 0.5))))
-
-
-def _disagree(scores: list[float | None]) -> bool:
-    """Whether two scorecards rate a competency 2 or more points apart. (The selector's own
-    ``disagreement`` also counts two criteria of one scorecard, which is not a disagreement.)"""
-    present = [s for s in scores if s is not None]
-    return len(present) > 1 and round(max(present) - min(present), 2) >= DISAGREE_GAP
 
 
 def _and(items: list[str]) -> str:
@@ -122,7 +114,7 @@ def _debrief_page(
             "cells": [{"value": v, "band": _band(v)} for v in row.scores],
             "average": row.average,
             "spread": row.spread,
-            "disagreement": _disagree(row.scores),
+            "disagreement": row.disagreement,
         }
         for row in report.rows
     ]
