@@ -23,7 +23,7 @@ from hireloop.accounts.permissions import Capability, can
 from hireloop.lib.rows import PreparedQuery
 from hireloop.library.models import Question
 
-from .models import Application, ApplicationStatus, Candidate, PlanStage, Role, Transition
+from .models import Application, Candidate, PlanStage, Role, Transition
 
 
 def _sees_all(membership: Membership) -> bool:
@@ -231,7 +231,7 @@ _BOARD_STAGES: PreparedQuery[PlanStage] = PreparedQuery(
 _BOARD_CARDS: PreparedQuery[Application] = PreparedQuery(
     lambda role, per_stage, *, workspace_id, user_id, role_id: (
         visible_applications(member_stand_in(role, workspace_id=workspace_id, user_id=user_id))
-        .filter(role_id=role_id, status__in=[ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD])
+        .filter(role_id=role_id, status__in=Application.OPEN_STATUSES)
         .annotate(
             place=Window(RowNumber(), partition_by="stage_id", order_by=("stage_entered_at", "id")),
             in_stage=Window(Count("id"), partition_by="stage_id"),
@@ -439,7 +439,8 @@ def time_in_stages(
     spans: list[tuple[str, float]] = []
     entered: tuple[PlanStage, datetime] | None = None
     for t in application.transitions.all():
-        in_stage = t.to_stage is not None and t.to_status in ("active", "on_hold")
+        # A move that leaves the application open keeps it in a stage.
+        in_stage = t.to_stage is not None and t.to_status in Application.OPEN_STATUSES
         if entered is not None and in_stage and t.to_stage == entered[0]:
             continue  # a hold or resume inside the same visit
         if entered is not None:

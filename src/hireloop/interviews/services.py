@@ -16,7 +16,7 @@ from hireloop.accounts.models import Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
-from hireloop.hiring.models import Application, ApplicationStatus, PlanStage
+from hireloop.hiring.models import Application, PlanStage
 from hireloop.hiring.selectors import access_application
 from hireloop.library import cache as library_cache
 from hireloop.library.models import CandidateRedFlag, Question, Recommendation
@@ -81,7 +81,7 @@ def interview_schedule(
     """Book an interview for the application's current stage (or another stage of its plan)."""
     require(membership, Capability.CANDIDATE_MANAGE)
     application = access_application(membership, application_id)
-    if application.status not in (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD):
+    if not application.is_open:
         raise Conflict("Interviews are only scheduled for active applications.")
     stage: PlanStage | None = application.stage
     if stage_id is not None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from hireloop.accounts.models import FeedbackVisibility, Membership
 from hireloop.accounts.permissions import Capability, can
 from hireloop.accounts.selectors import workspace_members
-from hireloop.hiring.models import Application, ApplicationStatus
+from hireloop.hiring.models import Application
 from hireloop.hiring.selectors import plan_of, suggested_questions
 from hireloop.interviews import selectors
 from hireloop.interviews.models import Feedback, FeedbackStatus, Interview, InterviewStatus
@@ -274,10 +274,7 @@ def application_panel(membership: Membership, application: Application) -> Appli
     ]
     feedback = selectors.visible_feedback(membership, application)
     prefetch_related_objects(feedback, "revisions")
-    can_schedule = can(membership, Capability.CANDIDATE_MANAGE) and application.status in (
-        ApplicationStatus.ACTIVE,
-        ApplicationStatus.ON_HOLD,
-    )
+    can_schedule = can(membership, Capability.CANDIDATE_MANAGE) and application.is_open
     now = timezone.now()
     return ApplicationPanel(
         application=application,

@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 
 from hireloop.accounts.permissions import Capability, can
-from hireloop.hiring.models import Application, ApplicationStatus
+from hireloop.hiring.models import Application
 from hireloop.interviews.models import Interview
 from hireloop.library import selectors as library
 
@@ -27,10 +27,7 @@ def task_card(context: template.Context, application: Application) -> dict[str, 
     if membership is None:
         return {"show": False}
     rows = application_tasks(membership, application, context.get("request"))
-    can_assign = can(membership, Capability.TASK_ASSIGN) and application.status in (
-        ApplicationStatus.ACTIVE,
-        ApplicationStatus.ON_HOLD,
-    )
+    can_assign = can(membership, Capability.TASK_ASSIGN) and application.is_open
     return {
         "show": bool(rows) or can_assign,
         "application": application,

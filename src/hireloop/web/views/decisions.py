@@ -30,7 +30,7 @@ from hireloop.decisions.suggest import (
     rules_for,
 )
 from hireloop.hiring import selectors as hiring
-from hireloop.hiring.models import ApplicationStatus, Role
+from hireloop.hiring.models import Role
 from hireloop.hiring.prep import PrepLinkError, prep_link_create, prep_page
 from hireloop.library.models import Recommendation, Seniority
 
@@ -259,7 +259,7 @@ def prep_link(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
         "application": application,
         "candidate": application.candidate,
         "role": application.role,
-        "open": application.status in (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD),
+        "open": application.is_open,
     }
     status = 200
     if request.method == "POST":

@@ -637,7 +637,7 @@ def _application_page(
         "back": can_move and active and index > 0,
         "hold": can_move and active,
         "resume": can_move and on_hold,
-        "withdraw": can_move and (active or on_hold),
+        "withdraw": can_move and application.is_open,
         "hire": can_move and active and last and can(membership, Capability.DECIDE),
         "reject": can_move and active,
     }
@@ -660,7 +660,7 @@ def _application_page(
             "can_move": can_move,
             "actions": actions,
             "any_action": any(actions.values()),
-            "open": active or on_hold,
+            "open": application.is_open,
             "reasons": RejectReason.choices,
             "move_form": move_form,
             "problem": problem,
