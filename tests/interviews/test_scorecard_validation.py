@@ -10,6 +10,7 @@ import pytest
 from hireloop.accounts.errors import InvalidInput
 from hireloop.interviews.models import Feedback
 from hireloop.interviews.services import feedback_save_draft
+from hireloop.interviews.validation import scorecard_missing, scorecard_validate
 
 from ..debriefs import two_interviewer_application
 
@@ -112,3 +113,83 @@ def test_what_is_kept_of_a_valid_scorecard(team, interview):
     assert saved.red_flags == [flag, "Late without notice"]  # the scorecard's and the library's
     assert saved.notes == "n" * 20_000
     assert saved.recommendation == ""
+
+
+# The validator itself, on a version snapshot of its own.
+
+SNAPSHOT = {
+    "criteria": [
+        {
+            "slug": "sql",
+            "name": "SQL",
+            "competency": "databases",
+            "strong_signals": ["joins"],
+            "weak_signals": ["guesses"],
+        },
+        {
+            "slug": "http",
+            "name": "HTTP",
+            "competency": "api-design",
+            "strong_signals": [],
+            "weak_signals": [],
+        },
+    ],
+    "red_flags": ["Rude"],
+}
+
+
+@pytest.mark.parametrize(
+    ("score", "valid"), [(0, False), (1, True), (5, True), (6, False), (2.5, False), ("3", False)]
+)
+def test_ratings_and_question_scores_are_whole_numbers_from_one_to_five(db, score, valid):
+    data = {"ratings": {"sql": score}, "questions": [{"prompt": "Why?", "score": score}]}
+    if valid:
+        cleaned = scorecard_validate(SNAPSHOT, data)
+        assert cleaned["ratings"] == {"sql": score} and cleaned["questions"] == data["questions"]
+    else:
+        with pytest.raises(InvalidInput) as exc:
+            scorecard_validate(SNAPSHOT, data)
+        assert exc.value.field_errors == {
+            "ratings": ["'sql' must be rated 1 to 5"],
+            "questions": ["question scores are 1 to 5"],
+        }
+
+
+def test_an_empty_scorecard_is_a_valid_draft_that_keeps_the_stored_questions(db):
+    assert scorecard_validate(SNAPSHOT, {}) == {
+        "ratings": {},
+        "signals": {},
+        "red_flags": [],
+        "notes": "",
+        "recommendation": "",
+        "questions": None,
+    }
+
+
+def test_the_snapshot_decides_the_criteria_signals_and_red_flags(db):
+    cleaned = scorecard_validate(
+        SNAPSHOT,
+        {
+            "signals": {"sql": {"strong": ["joins", "guesses"], "weak": ["guesses"]}},
+            "red_flags": ["Rude", "Late without notice"],  # its own, and the library's
+        },
+    )
+    assert cleaned["signals"] == {"sql": {"strong": ["joins"], "weak": ["guesses"]}}
+    assert cleaned["red_flags"] == ["Rude", "Late without notice"]
+    with pytest.raises(InvalidInput) as exc:
+        scorecard_validate(SNAPSHOT, {"ratings": {"coding": 3}, "red_flags": ["Bored"]})
+    assert exc.value.field_errors == {
+        "ratings": ["'coding' is not a criterion of this scorecard"],
+        "red_flags": ["unknown red flag: Bored"],
+    }
+
+
+def test_what_a_scorecard_lacks_to_be_submitted():
+    assert scorecard_missing(SNAPSHOT, {"ratings": {"sql": 4}, "recommendation": ""}) == [
+        "rating for 'HTTP'",
+        "an overall recommendation",
+    ]
+    assert (
+        scorecard_missing(SNAPSHOT, {"ratings": {"sql": 4, "http": 2}, "recommendation": "hire"})
+        == []
+    )
