@@ -358,46 +358,16 @@ def feedback_submit(
     ``interview`` is what ``access_interview(membership, interview_id, take_part=True)`` gave
     the caller, which spares a second access check: the transaction checks again, cheaply,
     that the member still takes part."""
-    if interview is None:
-        interview = access_interview(
-            membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
-        )
-    elif interview.pk != interview_id:
-        raise ValueError(f"interview {interview.pk} passed to submit interview {interview_id}")
+    interview = _interview_to_submit(membership, interview_id, interview)
     scorecard = None if data is None else _prepare(membership, interview, data, complete=True)
     with transaction.atomic():
         status, interviewers = _interview_state(membership, interview.pk)
         feedback = _own_feedback(membership, interview.pk, lock=True)
-        if scorecard is not None:
-            _refuse_change(status, feedback)
-        elif feedback is None:
-            raise InvalidInput("There is nothing to submit yet: rate the criteria first.")
-        elif feedback.status == FeedbackStatus.SUBMITTED:
-            raise Conflict("This scorecard is already submitted.")
-        elif status == InterviewStatus.CANCELLED:
-            raise Conflict("This interview was cancelled.")
-        else:
-            _refuse_incomplete(
-                interview, {"ratings": feedback.ratings, "recommendation": feedback.recommendation}
-            )
+        _refuse_submit(interview, status, feedback, with_data=scorecard is not None)
         if feedback is None:
             feedback = Feedback(interview=interview, interviewer=membership.user)
-        feedback.status = FeedbackStatus.SUBMITTED
-        feedback.submitted_at = timezone.now()
-        feedback.revision = 1
-        submitted = ("status", "submitted_at", "revision")
-        if scorecard is None:
-            feedback.save(update_fields=[*submitted, "updated_at"])
-            questions = None
-        else:
-            questions = _store(feedback, scorecard, *submitted)
-        FeedbackRevision.objects.create(
-            feedback=feedback,
-            number=1,
-            snapshot=_snapshot(feedback, questions),
-            created_by=membership.user,
-        )
-        _note_recommendation(interview.application_id, feedback)
+        questions = _mark_submitted(feedback, scorecard)
+        _record_submission(membership, interview.application_id, feedback, questions)
         if status == InterviewStatus.SCHEDULED:
             others = [i for i in interviewers if i != membership.user_id]
             _complete_when_all_submitted(interview.pk, others)
@@ -409,6 +379,68 @@ def feedback_submit(
             after={"recommendation": feedback.recommendation, "ratings": feedback.ratings},
         )
     return feedback
+
+
+def _interview_to_submit(
+    membership: Membership, interview_id: int, interview: Interview | None
+) -> Interview:
+    if interview is None:
+        return access_interview(
+            membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
+        )
+    if interview.pk != interview_id:
+        raise ValueError(f"interview {interview.pk} passed to submit interview {interview_id}")
+    return interview
+
+
+def _refuse_submit(
+    interview: Interview, status: str, feedback: Feedback | None, *, with_data: bool
+) -> None:
+    """Submitting new data needs what saving it does; submitting the draft needs a draft that
+    is complete, on an interview still held."""
+    if with_data:
+        _refuse_change(status, feedback)
+    elif feedback is None:
+        raise InvalidInput("There is nothing to submit yet: rate the criteria first.")
+    elif feedback.status == FeedbackStatus.SUBMITTED:
+        raise Conflict("This scorecard is already submitted.")
+    elif status == InterviewStatus.CANCELLED:
+        raise Conflict("This interview was cancelled.")
+    else:
+        _refuse_incomplete(
+            interview, {"ratings": feedback.ratings, "recommendation": feedback.recommendation}
+        )
+
+
+def _mark_submitted(
+    feedback: Feedback, scorecard: _Scorecard | None
+) -> list[dict[str, Any]] | None:
+    """Save ``feedback`` as submitted, with ``scorecard`` when given; returns its questions as
+    ``_store`` does (None: the stored ones, unread)."""
+    feedback.status = FeedbackStatus.SUBMITTED
+    feedback.submitted_at = timezone.now()
+    feedback.revision = 1
+    submitted = ("status", "submitted_at", "revision")
+    if scorecard is None:
+        feedback.save(update_fields=[*submitted, "updated_at"])
+        return None
+    return _store(feedback, scorecard, *submitted)
+
+
+def _record_submission(
+    membership: Membership,
+    application_id: int,
+    feedback: Feedback,
+    questions: list[dict[str, Any]] | None,
+) -> None:
+    """The first revision of the submitted scorecard, and its recommendation on the board."""
+    FeedbackRevision.objects.create(
+        feedback=feedback,
+        number=1,
+        snapshot=_snapshot(feedback, questions),
+        created_by=membership.user,
+    )
+    _note_recommendation(application_id, feedback)
 
 
 def _note_recommendation(application_id: int, feedback: Feedback) -> None:
