@@ -291,7 +291,8 @@ def debrief(membership: Membership, application_id: int) -> Debrief:
                 name=names.get(slug, slug),
                 scores=cells,
                 average=round(sum(present) / len(present), 2) if present else None,
-                # Disagreement is between scorecards, not between criteria of one scorecard.
+                # Between scorecards, not criteria of one scorecard; a whole number to show,
+                # so 1.5 shows as 2: the disagreement compares the exact gap (``disagree``).
                 spread=round(max(scored) - min(scored))
                 if (scored := [c for c in cells if c is not None])
                 else 0,
