@@ -11,6 +11,7 @@ from hireloop.accounts.models import Role
 from hireloop.hiring.services import application_create, candidate_create, role_create
 
 from ..conftest import bearer
+from ..debriefs import two_interviewer_application
 from ..factories import MembershipFactory, UserFactory
 
 
@@ -171,3 +172,17 @@ def test_scheduling_permissions_and_owed_scorecards(team):
         ).status_code
         == 409
     )
+
+
+def test_a_rating_and_a_question_score_out_of_range_get_one_answer(team):
+    """Both break one rule of the scorecard validator, so both get its 400 and message (the
+    schema once answered 422 for a question's score, checking the rule a second time)."""
+    _, interview, _ = two_interviewer_application(team, candidate="Gil", second_name="Tess Two")
+    me = _client(team, team.interviewer)
+    url = f"/api/v1/interviews/{interview.pk}/scorecard"
+    slug = interview.scorecard_version.snapshot["criteria"][0]["slug"]
+    rating = _json(me, "put", url, {"ratings": {slug: 7}})
+    score = _json(me, "put", url, {"questions": [{"prompt": "Why?", "score": 7}]})
+    assert (rating.status_code, score.status_code) == (400, 400)
+    assert rating.json()["error"]["fields"] == {"ratings": [f"'{slug}' must be rated 1 to 5"]}
+    assert score.json()["error"]["fields"] == {"questions": ["question scores are 1 to 5"]}

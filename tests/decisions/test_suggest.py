@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import pytest
 
+from hireloop.decisions.selectors import MatrixRow
 from hireloop.decisions.suggest import (
     LEVELS,
     RECOMMENDATIONS,
@@ -15,6 +16,7 @@ from hireloop.decisions.suggest import (
     Rating,
     Recommendation,
     Rules,
+    disagree,
     rules_for,
     suggest,
 )
@@ -225,6 +227,36 @@ def test_disagreement_compares_scorecards_not_single_ratings() -> None:
     ]
     result = suggest(EQUAL, evidence, "mid")
     assert result.focus_areas == (FocusArea("databases", "interviewers disagree: 2 vs 4"),)
+
+
+@pytest.mark.parametrize(
+    ("card_averages", "expected"),
+    [
+        ([], False),  # nobody rated it
+        ([1.0], False),  # one scorecard: its criteria rated 1 and 4 are one average, 2.5
+        ([2.5, None, None], False),  # the others did not rate it
+        ([2.0, 4.0], True),  # exactly the gap
+        ([4.0, None, 2.0], True),  # whatever the order, whoever did not rate it
+        ([1.3, 3.3], True),  # 1.9999999999999998 in floats: the gap still counts
+        ([2.5, 4.0], False),  # 1.5 is not rounded up to 2
+        ([2.01, 4.0], False),
+        ([3.0, 3.5, 1.0], True),  # any two of them
+    ],
+)
+def test_disagreement_is_two_scorecards_the_gap_or_more_apart(
+    card_averages: list[float | None], expected: bool
+) -> None:
+    assert disagree(card_averages) is expected
+
+
+def test_a_debrief_row_disagrees_by_the_same_definition() -> None:
+    def row(scores: list[float | None], spread: int) -> MatrixRow:
+        return MatrixRow("databases", "Databases", scores, average=None, spread=spread)
+
+    # The rounded spread (shown as a whole number) no longer decides: 1.5 rounds to 2.
+    assert not row([2.5, 4.0], spread=2).disagreement
+    assert row([2.0, 4.0], spread=2).disagreement
+    assert not row([1.0], spread=0).disagreement
 
 
 def test_weak_wins_over_disagreement_and_areas_are_ordered_by_weight_then_name() -> None:

@@ -7,6 +7,7 @@ import re
 from html import unescape
 
 import pytest
+from django.test import Client
 
 from hireloop.accounts.models import AuditEvent, Role
 from hireloop.decisions.models import Decision, FocusArea
@@ -14,7 +15,7 @@ from hireloop.decisions.selectors import effective_rules
 from hireloop.interviews.services import feedback_save_draft, feedback_submit
 from hireloop.web.views.decisions import _decision_fields
 
-from ..conftest import signed_in
+from ..conftest import bearer, signed_in
 from ..debriefs import disagreeing_scorecards, two_interviewer_application
 from ..factories import MembershipFactory, UserFactory
 
@@ -31,6 +32,13 @@ def interviewed(team):
     focus = disagreeing_scorecards(team, interview, second)
     role = application.role
     return {"application": application, "role": role, "focus": focus, "second": second}
+
+
+def _client_for(team, user) -> Client:
+    """An API client holding ``user``'s token."""
+    client = Client()
+    client.defaults.update(bearer(user, team.workspace))
+    return client
 
 
 def _url(application) -> str:
@@ -447,3 +455,37 @@ def test_the_blank_decision_form_depends_on_the_role_level_and_suggestion():
     assert '<option value="senior" selected>' in mid
     assert '<option value="" selected>' in senior and '<option value="" selected>' not in mid
     assert _decision_fields("senior", "") is senior  # the same rendering, not a new one
+
+
+def test_the_page_and_the_api_flag_the_same_disagreements(team, interviewed):
+    """Scorecards 1.5 points apart on one competency do not disagree, 2 points apart on another
+    they do: the page and the API say so alike (the API once rounded 1.5 up to a disagreement)."""
+    application = interviewed["application"]
+    interview = application.interviews.get()
+    by_competency: dict[str, list[str]] = {}
+    for c in interview.scorecard_version.snapshot["criteria"]:
+        by_competency.setdefault(c["competency"], []).append(c["slug"])
+    near = next(c for c, slugs in by_competency.items() if len(slugs) > 1)
+    apart = next(c for c in by_competency if c != near)
+    first, second = interview.feedback.order_by("submitted_at")
+    # ``near``: 2.5 (2 and 3) against 4; ``apart``: 2 against 4; everything else 4 on both.
+    first.ratings = {slug: 4 for slug in first.ratings} | {
+        by_competency[near][0]: 2,
+        by_competency[near][1]: 3,
+        **dict.fromkeys(by_competency[apart], 2),
+    }
+    second.ratings = {slug: 4 for slug in second.ratings}
+    first.save()
+    second.save()
+
+    html = signed_in(team.hiring_manager).get(_url(application)).content.decode()
+    flagged_rows = re.findall(r'<tr class="row-disagree"><th scope="row">([^<]+)<', html)
+    api = _client_for(team, team.hiring_manager).get(
+        f"/api/v1/applications/{application.pk}/debrief"
+    )
+    matrix = {row["competency"]: row for row in api.json()["matrix"]}
+    assert matrix[near]["scores"] == [2.5, 4.0] and matrix[apart]["scores"] == [2.0, 4.0]
+    assert [row["name"] for row in matrix.values() if row["disagreement"]] == [
+        unescape(name).strip() for name in flagged_rows
+    ]
+    assert not matrix[near]["disagreement"] and matrix[apart]["disagreement"]

@@ -29,6 +29,11 @@ def visible_assignments(membership: Membership) -> QuerySet[Assignment]:
     )
 
 
+def may_assign_task(membership: Membership, application: Application) -> bool:
+    """Give the candidate of an open application a practical task."""
+    return can(membership, Capability.TASK_ASSIGN) and application.is_open
+
+
 def _require_review(membership: Membership) -> None:
     if not can(membership, Capability.TASK_REVIEW):
         raise PermissionDenied("Only interviewers, hiring managers and admins review tasks.")

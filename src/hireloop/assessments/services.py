@@ -22,7 +22,6 @@ from hireloop.accounts.models import Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
-from hireloop.hiring.models import ApplicationStatus
 from hireloop.hiring.selectors import access_application
 from hireloop.lib.archive import ArchiveRejected, safe_extract
 from hireloop.library.models import PracticalTask
@@ -84,7 +83,7 @@ def assignment_create(
 ) -> Assignment:
     require(membership, Capability.TASK_ASSIGN)
     application = access_application(membership, application_id)
-    if application.status not in (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD):
+    if not application.is_open:
         raise Conflict("This application is closed; reopen it before assigning a task.")
     task = PracticalTask.objects.filter(pk=task_id).first()
     if task is None:
@@ -176,7 +175,7 @@ def submission_create(
     """Store the candidate's work, keep the earlier one in history, and queue its grading."""
     if (now or timezone.now()) > assignment.deadline:
         raise Conflict("The deadline has passed, so this task no longer accepts submissions.")
-    if assignment.application.status not in (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD):
+    if not assignment.application.is_open:
         raise Conflict("This application is closed, so the task no longer accepts submissions.")
     kind = submission_kind(assignment.task)
     submission = Submission(assignment=assignment, kind=kind)

@@ -25,7 +25,7 @@ from hireloop.library.models import (
 )
 
 from .models import Decision, FocusArea
-from .suggest import Evidence, Rating, Rules, Suggestion, rules_for, suggest
+from .suggest import Evidence, Rating, Rules, Suggestion, disagree, rules_for, suggest
 
 RULE_KEYS = ("weights", "minimums", "veto_strong_no_hire", "veto_serious_red_flag", "proceed_at")
 
@@ -255,7 +255,8 @@ class MatrixRow:
 
     @property
     def disagreement(self) -> bool:
-        return self.spread >= 2
+        """The debrief page, its matrix and the API all flag a row by this (see ``disagree``)."""
+        return disagree(self.scores)
 
 
 @dataclass
@@ -303,7 +304,8 @@ def debrief_of(application: Application) -> Debrief:
                 name=names.get(slug, slug),
                 scores=cells,
                 average=round(sum(present) / len(present), 2) if present else None,
-                # Disagreement is between scorecards, not between criteria of one scorecard.
+                # Between scorecards, not criteria of one scorecard; a whole number to show,
+                # so 1.5 shows as 2: the disagreement compares the exact gap (``disagree``).
                 spread=round(max(scored) - min(scored))
                 if (scored := [c for c in cells if c is not None])
                 else 0,

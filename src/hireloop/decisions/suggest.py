@@ -23,7 +23,7 @@ Semantics:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -239,6 +239,15 @@ def _num(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
+def disagree(card_averages: Iterable[float | None]) -> bool:
+    """Whether the interviewers disagree on a competency: two scorecards' averages for it (None
+    for a scorecard that did not rate it) ``DISAGREE_GAP`` or more apart. Each scorecard is one
+    average, so its own criteria rated apart are never a disagreement; the gap is compared to
+    2 decimals, so float noise (3.3 - 1.3) never decides, and never rounded to a whole point."""
+    present = [a for a in card_averages if a is not None]
+    return len(present) > 1 and round(max(present) - min(present), 2) >= DISAGREE_GAP
+
+
 def _focus_areas(
     rules: Rules,
     rated: set[str],
@@ -250,7 +259,7 @@ def _focus_areas(
         low, high = min(card_averages[competency]), max(card_averages[competency])
         if average < WEAK_BELOW:
             found[competency] = f"weak: {_num(average)} average"
-        elif round(high - low, 2) >= DISAGREE_GAP:
+        elif disagree(card_averages[competency]):
             found[competency] = f"interviewers disagree: {_num(low)} vs {_num(high)}"
     ordered = sorted(found.items(), key=lambda item: (-_weight(rules, item[0]), item[0]))
     return tuple(FocusArea(competency, reason) for competency, reason in ordered)

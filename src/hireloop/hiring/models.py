@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q
 
@@ -126,6 +128,10 @@ class ApplicationStatus(models.TextChoices):
 
 
 class Application(models.Model):
+    # Still in the process: it may be scheduled, assigned tasks, prepared for and withdrawn. The
+    # other statuses close it for good. For querysets: ``status__in=Application.OPEN_STATUSES``.
+    OPEN_STATUSES: ClassVar[tuple[str, ...]] = (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD)
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="applications")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="applications")
@@ -155,6 +161,10 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} for {self.role}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
 
 class Action(models.TextChoices):

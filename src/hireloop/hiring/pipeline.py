@@ -57,7 +57,7 @@ def move_target(application: Application, stages: list[PlanStage], action: str) 
             raise Conflict(f"The application is {label}, not on hold.")
         return Move(stage, ApplicationStatus.ACTIVE)
     if action == Action.WITHDRAW:
-        if status not in (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD):
+        if not application.is_open:
             raise Conflict(f"The application is already {label}.")
         return Move(stage, ApplicationStatus.WITHDRAWN)
     raise InvalidInput(f"Unknown action '{action}'.", field_errors={"action": ["unknown"]})

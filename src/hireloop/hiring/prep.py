@@ -19,7 +19,7 @@ from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
 from hireloop.library.models import PrepTopic
 
-from .models import Application, ApplicationStatus, PlanStage
+from .models import Application, PlanStage
 from .selectors import access_application
 
 SALT = "hireloop.prep-link"
@@ -85,10 +85,7 @@ def prep_page(token: str) -> PrepPage:
         .filter(pk=application_id)
         .first()
     )
-    if application is None or application.status not in (
-        ApplicationStatus.ACTIVE,
-        ApplicationStatus.ON_HOLD,
-    ):
+    if application is None or not application.is_open:
         raise PrepLinkError("There is nothing to prepare for on this link any more.")
     upcoming = (
         PlanStage.objects.filter(role=application.role, position__gte=application.stage.position)

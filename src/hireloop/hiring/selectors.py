@@ -98,10 +98,7 @@ def may_record_hire(membership: Membership, application: Application) -> bool:
 def may_send_prep_link(membership: Membership, application: Application) -> bool:
     """A preparation link goes to the candidate of an open application, from those who manage
     candidates."""
-    return can(membership, Capability.CANDIDATE_MANAGE) and application.status in (
-        ApplicationStatus.ACTIVE,
-        ApplicationStatus.ON_HOLD,
-    )
+    return can(membership, Capability.CANDIDATE_MANAGE) and application.is_open
 
 
 def member_stand_in(role: str, *, workspace_id: int, user_id: int) -> Membership:
@@ -302,7 +299,7 @@ _BOARD_STAGES: PreparedQuery[PlanStage] = PreparedQuery(
 _BOARD_CARDS: PreparedQuery[Application] = PreparedQuery(
     lambda role, per_stage, *, workspace_id, user_id, role_id: (
         visible_applications(member_stand_in(role, workspace_id=workspace_id, user_id=user_id))
-        .filter(role_id=role_id, status__in=[ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD])
+        .filter(role_id=role_id, status__in=Application.OPEN_STATUSES)
         .annotate(
             place=Window(RowNumber(), partition_by="stage_id", order_by=("stage_entered_at", "id")),
             in_stage=Window(Count("id"), partition_by="stage_id"),
@@ -551,7 +548,8 @@ def time_in_stages(
     spans: list[tuple[str, float]] = []
     entered: tuple[PlanStage, datetime] | None = None
     for t in application.transitions.all():
-        in_stage = t.to_stage is not None and t.to_status in ("active", "on_hold")
+        # A move that leaves the application open keeps it in a stage.
+        in_stage = t.to_stage is not None and t.to_status in Application.OPEN_STATUSES
         if entered is not None and in_stage and t.to_stage == entered[0]:
             continue  # a hold or resume inside the same visit
         if entered is not None:

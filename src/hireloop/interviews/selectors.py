@@ -145,6 +145,19 @@ class Owed:
     ended_at: datetime
 
 
+def may_schedule(membership: Membership, application: Application) -> bool:
+    """Book, move and cancel the interviews of an open application: recruiters and admins."""
+    return can(membership, Capability.CANDIDATE_MANAGE) and application.is_open
+
+
+def may_change_schedule(membership: Membership, interview: Interview) -> bool:
+    """Move or cancel an interview still to happen: recruiters and admins."""
+    return (
+        can(membership, Capability.CANDIDATE_MANAGE)
+        and interview.status == InterviewStatus.SCHEDULED
+    )
+
+
 def may_read_workspace_owed(membership: Membership) -> bool:
     """The workspace's overdue scorecards name the candidates and interviewers of every role:
     for those who see every role."""

@@ -16,10 +16,9 @@ from hireloop.accounts.models import Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
-from hireloop.hiring.models import Application, ApplicationStatus, PlanStage
+from hireloop.hiring.models import Application, PlanStage
 from hireloop.hiring.selectors import access_application
-from hireloop.library import cache as library_cache
-from hireloop.library.models import CandidateRedFlag, Question, Recommendation
+from hireloop.library.models import Question
 
 from .models import (
     Feedback,
@@ -31,8 +30,7 @@ from .models import (
     QuestionNote,
 )
 from .selectors import SCORECARD_RELATIONS, access_interview
-
-MAX_QUESTIONS = 60
+from .validation import MAX_NOTES, MAX_PROMPT, scorecard_missing, scorecard_validate
 
 
 def _clean(interview: Interview) -> None:
@@ -81,7 +79,7 @@ def interview_schedule(
     """Book an interview for the application's current stage (or another stage of its plan)."""
     require(membership, Capability.CANDIDATE_MANAGE)
     application = access_application(membership, application_id)
-    if application.status not in (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD):
+    if not application.is_open:
         raise Conflict("Interviews are only scheduled for active applications.")
     stage: PlanStage | None = application.stage
     if stage_id is not None:
@@ -191,91 +189,7 @@ def interview_cancel(*, membership: Membership, interview_id: int, reason: str) 
 # Scorecards -------------------------------------------------------------------------------
 
 
-def _criteria(interview: Interview) -> dict[str, dict[str, Any]]:
-    return {c["slug"]: c for c in interview.scorecard_version.snapshot["criteria"]}
-
-
-def _candidate_red_flags() -> frozenset[str]:
-    """The library's candidate red flags, cached until the library changes (every save asks)."""
-    return library_cache.cached(
-        ("candidate-red-flags",),
-        lambda: frozenset(CandidateRedFlag.objects.values_list("name", flat=True)),
-    )
-
-
-def _clean_scorecard(interview: Interview, data: dict[str, Any]) -> dict[str, Any]:
-    """Check a (possibly partial) scorecard against the version it is rated on."""
-    shapes = {"ratings": dict, "signals": dict, "red_flags": list, "questions": list}
-    wrong = [
-        k for k, kind in shapes.items() if data.get(k) is not None and not isinstance(data[k], kind)
-    ]
-    if (
-        wrong
-        or any(not isinstance(v, dict) for v in (data.get("signals") or {}).values())
-        or any(not isinstance(q, dict) for q in (data.get("questions") or []))
-    ):
-        raise InvalidInput(
-            "The scorecard data is malformed.", field_errors={k: ["wrong shape"] for k in wrong}
-        )
-    criteria = _criteria(interview)
-    # The scorecard's own checklist plus the library's candidate red flags (lateness,
-    # malpractice...), whose severity the debrief uses for vetoes.
-    checklist = set(interview.scorecard_version.snapshot["red_flags"]) | _candidate_red_flags()
-    problems: dict[str, list[str]] = {}
-    ratings = {}
-    for slug, value in (data.get("ratings") or {}).items():
-        if slug not in criteria:
-            problems.setdefault("ratings", []).append(
-                f"'{slug}' is not a criterion of this scorecard"
-            )
-        elif value is not None:
-            if not isinstance(value, int) or not 1 <= value <= 5:
-                problems.setdefault("ratings", []).append(f"'{slug}' must be rated 1 to 5")
-            else:
-                ratings[slug] = value
-    signals = {}
-    for slug, ticked in (data.get("signals") or {}).items():
-        if slug not in criteria:
-            problems.setdefault("signals", []).append(
-                f"'{slug}' is not a criterion of this scorecard"
-            )
-            continue
-        allowed = {
-            "strong": set(criteria[slug]["strong_signals"]),
-            "weak": set(criteria[slug]["weak_signals"]),
-        }
-        signals[slug] = {
-            side: [s for s in ticked.get(side, []) if s in allowed[side]]
-            for side in ("strong", "weak")
-        }
-    red_flags = [f for f in data.get("red_flags") or [] if f in checklist]
-    unknown = [f for f in data.get("red_flags") or [] if f not in checklist]
-    if unknown:
-        problems.setdefault("red_flags", []).append("unknown red flag: " + "; ".join(unknown))
-    recommendation = data.get("recommendation") or ""
-    if recommendation and recommendation not in Recommendation.values:
-        problems.setdefault("recommendation", []).append("unknown recommendation")
-    questions = data.get("questions")
-    if questions is not None and len(questions) > MAX_QUESTIONS:
-        problems.setdefault("questions", []).append(f"at most {MAX_QUESTIONS} questions")
-    for q in questions or []:
-        score = q.get("score")
-        if score is not None and (not isinstance(score, int) or not 1 <= score <= 5):
-            problems.setdefault("questions", []).append("question scores are 1 to 5")
-            break
-    if problems:
-        raise InvalidInput("The scorecard has problems.", field_errors=problems)
-    return {
-        "ratings": ratings,
-        "signals": signals,
-        "red_flags": red_flags,
-        "notes": str(data.get("notes") or "")[:20_000],
-        "recommendation": recommendation,
-        "questions": questions,
-    }
-
-
-# The scorecard's own fields of a Feedback row, as _clean_scorecard returns them.
+# The scorecard's own fields of a Feedback row, as scorecard_validate returns them.
 SCORECARD_FIELDS = ("ratings", "signals", "red_flags", "notes", "recommendation")
 
 
@@ -290,7 +204,7 @@ class _Scorecard:
 
 
 def _scorecard(interview: Interview, data: dict[str, Any]) -> _Scorecard:
-    cleaned = _clean_scorecard(interview, data)
+    cleaned = scorecard_validate(interview.scorecard_version.snapshot, data)
     questions = cleaned["questions"]
     if questions is None:
         return _Scorecard({k: cleaned[k] for k in SCORECARD_FIELDS}, None)
@@ -304,8 +218,8 @@ def _scorecard(interview: Interview, data: dict[str, Any]) -> _Scorecard:
         notes.append(
             {
                 "question_id": asked.pk if asked is not None else None,
-                "prompt": str(q.get("prompt") or getattr(asked, "prompt", ""))[:4000],
-                "notes": str(q.get("notes") or "")[:20_000],
+                "prompt": str(q.get("prompt") or getattr(asked, "prompt", ""))[:MAX_PROMPT],
+                "notes": str(q.get("notes") or "")[:MAX_NOTES],
                 "score": q.get("score"),
                 "skipped": bool(q.get("skipped")),
                 "position": position,
@@ -423,19 +337,8 @@ def feedback_save_draft(
     return feedback
 
 
-def _missing(interview: Interview, fields: dict[str, Any]) -> list[str]:
-    missing = [
-        f"rating for '{c['name']}'"
-        for slug, c in _criteria(interview).items()
-        if slug not in fields["ratings"]
-    ]
-    if not fields["recommendation"]:
-        missing.append("an overall recommendation")
-    return missing
-
-
 def _refuse_incomplete(interview: Interview, fields: dict[str, Any]) -> None:
-    missing = _missing(interview, fields)
+    missing = scorecard_missing(interview.scorecard_version.snapshot, fields)
     if missing:
         raise InvalidInput(
             "Before submitting, add: " + ", ".join(missing) + ".", field_errors={"missing": missing}
@@ -455,46 +358,16 @@ def feedback_submit(
     ``interview`` is what ``access_interview(membership, interview_id, take_part=True)`` gave
     the caller, which spares a second access check: the transaction checks again, cheaply,
     that the member still takes part."""
-    if interview is None:
-        interview = access_interview(
-            membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
-        )
-    elif interview.pk != interview_id:
-        raise ValueError(f"interview {interview.pk} passed to submit interview {interview_id}")
+    interview = _interview_to_submit(membership, interview_id, interview)
     scorecard = None if data is None else _prepare(membership, interview, data, complete=True)
     with transaction.atomic():
         status, interviewers = _interview_state(membership, interview.pk)
         feedback = _own_feedback(membership, interview.pk, lock=True)
-        if scorecard is not None:
-            _refuse_change(status, feedback)
-        elif feedback is None:
-            raise InvalidInput("There is nothing to submit yet: rate the criteria first.")
-        elif feedback.status == FeedbackStatus.SUBMITTED:
-            raise Conflict("This scorecard is already submitted.")
-        elif status == InterviewStatus.CANCELLED:
-            raise Conflict("This interview was cancelled.")
-        else:
-            _refuse_incomplete(
-                interview, {"ratings": feedback.ratings, "recommendation": feedback.recommendation}
-            )
+        _refuse_submit(interview, status, feedback, with_data=scorecard is not None)
         if feedback is None:
             feedback = Feedback(interview=interview, interviewer=membership.user)
-        feedback.status = FeedbackStatus.SUBMITTED
-        feedback.submitted_at = timezone.now()
-        feedback.revision = 1
-        submitted = ("status", "submitted_at", "revision")
-        if scorecard is None:
-            feedback.save(update_fields=[*submitted, "updated_at"])
-            questions = None
-        else:
-            questions = _store(feedback, scorecard, *submitted)
-        FeedbackRevision.objects.create(
-            feedback=feedback,
-            number=1,
-            snapshot=_snapshot(feedback, questions),
-            created_by=membership.user,
-        )
-        _note_recommendation(interview.application_id, feedback)
+        questions = _mark_submitted(feedback, scorecard)
+        _record_submission(membership, interview.application_id, feedback, questions)
         if status == InterviewStatus.SCHEDULED:
             others = [i for i in interviewers if i != membership.user_id]
             _complete_when_all_submitted(interview.pk, others)
@@ -506,6 +379,68 @@ def feedback_submit(
             after={"recommendation": feedback.recommendation, "ratings": feedback.ratings},
         )
     return feedback
+
+
+def _interview_to_submit(
+    membership: Membership, interview_id: int, interview: Interview | None
+) -> Interview:
+    if interview is None:
+        return access_interview(
+            membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
+        )
+    if interview.pk != interview_id:
+        raise ValueError(f"interview {interview.pk} passed to submit interview {interview_id}")
+    return interview
+
+
+def _refuse_submit(
+    interview: Interview, status: str, feedback: Feedback | None, *, with_data: bool
+) -> None:
+    """Submitting new data needs what saving it does; submitting the draft needs a draft that
+    is complete, on an interview still held."""
+    if with_data:
+        _refuse_change(status, feedback)
+    elif feedback is None:
+        raise InvalidInput("There is nothing to submit yet: rate the criteria first.")
+    elif feedback.status == FeedbackStatus.SUBMITTED:
+        raise Conflict("This scorecard is already submitted.")
+    elif status == InterviewStatus.CANCELLED:
+        raise Conflict("This interview was cancelled.")
+    else:
+        _refuse_incomplete(
+            interview, {"ratings": feedback.ratings, "recommendation": feedback.recommendation}
+        )
+
+
+def _mark_submitted(
+    feedback: Feedback, scorecard: _Scorecard | None
+) -> list[dict[str, Any]] | None:
+    """Save ``feedback`` as submitted, with ``scorecard`` when given; returns its questions as
+    ``_store`` does (None: the stored ones, unread)."""
+    feedback.status = FeedbackStatus.SUBMITTED
+    feedback.submitted_at = timezone.now()
+    feedback.revision = 1
+    submitted = ("status", "submitted_at", "revision")
+    if scorecard is None:
+        feedback.save(update_fields=[*submitted, "updated_at"])
+        return None
+    return _store(feedback, scorecard, *submitted)
+
+
+def _record_submission(
+    membership: Membership,
+    application_id: int,
+    feedback: Feedback,
+    questions: list[dict[str, Any]] | None,
+) -> None:
+    """The first revision of the submitted scorecard, and its recommendation on the board."""
+    FeedbackRevision.objects.create(
+        feedback=feedback,
+        number=1,
+        snapshot=_snapshot(feedback, questions),
+        created_by=membership.user,
+    )
+    _note_recommendation(application_id, feedback)
 
 
 def _note_recommendation(application_id: int, feedback: Feedback) -> None:
@@ -550,7 +485,7 @@ def feedback_amend(
         )
     before = _snapshot(feedback, None)
     scorecard = _scorecard(interview, {**before, **data})
-    missing = _missing(interview, scorecard.fields)
+    missing = scorecard_missing(interview.scorecard_version.snapshot, scorecard.fields)
     if missing:
         raise InvalidInput("An amended scorecard must stay complete: " + ", ".join(missing) + ".")
     feedback.revision += 1

@@ -1,5 +1,6 @@
 """Forms for scheduling interviews, and the parsing of a scorecard from a page (form fields) or
-from the autosave (JSON). They only shape input: the interview services validate again."""
+from the autosave (JSON). The parsing only shapes input: the scorecard's rules are checked once,
+by the services (hireloop.interviews.validation)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django import forms
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
+from hireloop.interviews.validation import MAX_QUESTIONS
+
 from .forms_hiring import Choices, DomainErrorsMixin
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-MAX_QUESTIONS = 60
 
 
 def _zone_help() -> str:
@@ -166,6 +168,8 @@ def clean_scorecard(payload: Any) -> dict[str, Any]:
     if "questions" in body and body["questions"] is not None:
         if not isinstance(body["questions"], list):
             raise BadScorecard("questions must be a list")
+        # One more than allowed: the validator still refuses too many, and a huge list costs
+        # no more than that to parse.
         data["questions"] = [
             _question(_dict(q, "a question"), n)
             for n, q in enumerate(body["questions"][: MAX_QUESTIONS + 1])

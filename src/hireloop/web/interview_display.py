@@ -12,9 +12,8 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 
 from hireloop.accounts.models import FeedbackVisibility, Membership
-from hireloop.accounts.permissions import Capability, can
 from hireloop.accounts.selectors import workspace_members
-from hireloop.hiring.models import Application, ApplicationStatus
+from hireloop.hiring.models import Application
 from hireloop.hiring.selectors import plan_of, plan_stage_interviewers, suggested_questions
 from hireloop.interviews import selectors
 from hireloop.interviews.models import Feedback, FeedbackStatus, Interview, InterviewStatus
@@ -274,10 +273,7 @@ def application_panel(membership: Membership, application: Application) -> Appli
             )
         )
     feedback = selectors.visible_feedback_with_revisions(membership, application)
-    can_schedule = can(membership, Capability.CANDIDATE_MANAGE) and application.status in (
-        ApplicationStatus.ACTIVE,
-        ApplicationStatus.ON_HOLD,
-    )
+    can_schedule = selectors.may_schedule(membership, application)
     now = timezone.now()
     return ApplicationPanel(
         application=application,

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from hireloop.interviews.validation import MAX_NOTES, MAX_PROMPT, MAX_QUESTIONS
+
 Recommendation = Literal["strong_hire", "hire", "no_hire", "strong_no_hire"]
 
 
@@ -53,11 +55,13 @@ class InterviewOut(Schema):
     interviewers: list[PersonOut]
 
 
+# The scorecards' shapes and size bounds only: their rules are the services' (one validator,
+# hireloop.interviews.validation, for the API and the pages alike).
 class QuestionNoteIO(Schema):
     question_id: int | None = None
-    prompt: str = Field("", max_length=4000)
-    notes: str = Field("", max_length=20_000)
-    score: int | None = Field(None, ge=1, le=5)
+    prompt: str = Field("", max_length=MAX_PROMPT)
+    notes: str = Field("", max_length=MAX_NOTES)
+    score: int | None = None
     skipped: bool = False
 
 
@@ -70,9 +74,9 @@ class ScorecardIn(Schema):
     ratings: dict[str, int | None] = {}
     signals: dict[str, SignalsIO] = {}
     red_flags: list[str] = Field(default_factory=list, max_length=50)
-    notes: str = Field("", max_length=20_000)
+    notes: str = Field("", max_length=MAX_NOTES)
     recommendation: Recommendation | Literal[""] = ""
-    questions: list[QuestionNoteIO] | None = Field(None, max_length=60)
+    questions: list[QuestionNoteIO] | None = Field(None, max_length=MAX_QUESTIONS)
 
 
 class AmendIn(ScorecardIn):

@@ -8,9 +8,8 @@ from typing import Any
 
 from django import template
 
-from hireloop.accounts.permissions import Capability, can
-from hireloop.assessments.selectors import reviews_tasks
-from hireloop.hiring.models import Application, ApplicationStatus
+from hireloop.assessments.selectors import may_assign_task, reviews_tasks
+from hireloop.hiring.models import Application
 from hireloop.interviews.models import Interview
 from hireloop.library import selectors as library
 
@@ -28,10 +27,7 @@ def task_card(context: template.Context, application: Application) -> dict[str, 
     if membership is None:
         return {"show": False}
     rows = application_tasks(membership, application, context.get("request"))
-    can_assign = can(membership, Capability.TASK_ASSIGN) and application.status in (
-        ApplicationStatus.ACTIVE,
-        ApplicationStatus.ON_HOLD,
-    )
+    can_assign = may_assign_task(membership, application)
     return {
         "show": bool(rows) or can_assign,
         "application": application,

@@ -6,11 +6,11 @@ from typing import Any
 
 from django import template
 
-from hireloop.accounts.permissions import Capability, can
 from hireloop.decisions.models import Outcome
 from hireloop.decisions.selectors import debrief_status, may_decide
-from hireloop.hiring.models import Application, ApplicationStatus
+from hireloop.hiring.models import Application
 from hireloop.hiring.prep import MAX_DAYS
+from hireloop.hiring.selectors import may_send_prep_link
 from hireloop.library.models import Seniority
 
 register = template.Library()
@@ -27,10 +27,7 @@ def decision_panel(context: template.Context, application: Application) -> dict[
     if membership is None:
         return {"show": False}
     can_decide = may_decide(membership, application.role)
-    can_prep = can(membership, Capability.CANDIDATE_MANAGE) and application.status in (
-        ApplicationStatus.ACTIVE,
-        ApplicationStatus.ON_HOLD,
-    )
+    can_prep = may_send_prep_link(membership, application)
     data: dict[str, Any] = {
         "show": can_decide or can_prep,
         "application": application,

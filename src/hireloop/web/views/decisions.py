@@ -21,7 +21,6 @@ from hireloop.accounts.selectors import require
 from hireloop.decisions import selectors, services
 from hireloop.decisions.models import Outcome
 from hireloop.decisions.suggest import (
-    DISAGREE_GAP,
     LEVEL_UP_FLOOR,
     LEVEL_UP_SCORE,
     LEVELS,
@@ -30,7 +29,7 @@ from hireloop.decisions.suggest import (
     rules_for,
 )
 from hireloop.hiring import selectors as hiring
-from hireloop.hiring.models import ApplicationStatus, Role
+from hireloop.hiring.models import Role
 from hireloop.hiring.prep import PrepLinkError, prep_link_create, prep_page
 from hireloop.library.models import Recommendation, Seniority
 
@@ -57,13 +56,6 @@ def _band(value: float | None) -> str:
     if value is None:
         return "none"
     return str(min(5, max(1, int(value + 0.5))))
-
-
-def _disagree(scores: list[float | None]) -> bool:
-    """Whether two scorecards rate a competency 2 or more points apart. (The selector's own
-    ``disagreement`` also counts two criteria of one scorecard, which is not a disagreement.)"""
-    present = [s for s in scores if s is not None]
-    return len(present) > 1 and round(max(present) - min(present), 2) >= DISAGREE_GAP
 
 
 def _and(items: list[str]) -> str:
@@ -123,7 +115,7 @@ def _debrief_page(
             "cells": [{"value": v, "band": _band(v)} for v in row.scores],
             "average": row.average,
             "spread": row.spread,
-            "disagreement": _disagree(row.scores),
+            "disagreement": row.disagreement,
         }
         for row in report.rows
     ]
@@ -267,7 +259,7 @@ def prep_link(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
         "application": application,
         "candidate": application.candidate,
         "role": application.role,
-        "open": application.status in (ApplicationStatus.ACTIVE, ApplicationStatus.ON_HOLD),
+        "open": application.is_open,
     }
     status = 200
     if request.method == "POST":

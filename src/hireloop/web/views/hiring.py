@@ -617,8 +617,6 @@ def _application_page(
     others = [a for a in selectors.candidate_applications(membership, candidate) if a.pk != pk]
     plan = selectors.plan_of(application.role)
     index = next((i for i, s in enumerate(plan) if s.pk == application.stage_id), 0)
-    active = application.status == ApplicationStatus.ACTIVE
-    on_hold = application.status == ApplicationStatus.ON_HOLD
     last = index == len(plan) - 1
     possible = possible_moves(application, plan)
     may_hire = selectors.may_record_hire(membership, application)
@@ -646,7 +644,7 @@ def _application_page(
             "actions": actions,
             "any_action": any(actions.values()),
             "hire_needs_decider": can_move and Action.HIRE in possible and not may_hire,
-            "open": active or on_hold,
+            "open": application.is_open,
             "reasons": RejectReason.choices,
             "move_form": move_form,
             "problem": problem,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hireloop.accounts.errors import Conflict, DomainError, InvalidInput
 from hireloop.accounts.models import Membership
-from hireloop.accounts.permissions import Capability, can
+from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.decisions.selectors import focus_areas_for
 from hireloop.hiring import selectors as hiring
@@ -158,10 +158,7 @@ def _interview_page(
     interview = selectors.access_interview(membership, pk)
     interviewers = selectors.interview_interviewers(interview)
     takes_part = any(u.pk == membership.user_id for u in interviewers)
-    can_schedule = (
-        can(membership, Capability.CANDIDATE_MANAGE)
-        and interview.status == InterviewStatus.SCHEDULED
-    )
+    can_schedule = selectors.may_change_schedule(membership, interview)
     own = selectors.own_feedback(membership, interview) if takes_part else None
     context: dict[str, Any] = {
         "interview": interview,
