@@ -4,6 +4,7 @@ deliberately bad one, or it enforces nothing."""
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -144,3 +145,36 @@ def test_import_contracts_catch_imports_against_the_layers(tmp_path):
     assert "hireloop.lib.bad -> hireloop.hiring" in out
     assert "api and web do not import each other BROKEN" in out
     assert "hireloop.web.bad -> hireloop.api" in out
+
+
+# Template tags format what the view gave them: a permission check or a read there would be a
+# rule or a query the view and its tests cannot see (docs/architecture.md).
+TAG_FORBIDDEN_MODULES = frozenset({"services", "permissions", "panels"})
+
+
+def _tag_offences(source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom) or not node.module:
+            continue
+        module = node.module.rsplit(".", 1)[-1]
+        for alias in node.names:
+            callable_name = not alias.name[:1].isupper()  # types and choices are fine
+            if module in TAG_FORBIDDEN_MODULES or (module == "selectors" and callable_name):
+                found.append(f"{node.module}.{alias.name}")
+    return found
+
+
+def test_template_tags_neither_query_nor_check():
+    bad = (
+        "from hireloop.decisions.selectors import debrief_status, Debrief\n"
+        "from hireloop.accounts.permissions import can\n"
+    )
+    assert _tag_offences(bad) == [
+        "hireloop.decisions.selectors.debrief_status",
+        "hireloop.accounts.permissions.can",
+    ]
+    tags = sorted((ROOT / "src/hireloop/web/templatetags").glob("*.py"))
+    assert len(tags) > 5
+    for path in tags:
+        assert _tag_offences(path.read_text(encoding="utf-8")) == [], path.name

@@ -35,6 +35,7 @@ from hireloop.library.models import Recommendation, Seniority
 
 from ..access import member_view
 from ..forms_decisions import NO_MINIMUM, DecisionForm, PrepLinkForm, RulesForm
+from ..panels import debrief_task_evidence
 from ..render import page
 
 OUTCOME_LABELS = {
@@ -180,6 +181,7 @@ def _debrief_page(
                 for d in report.decisions
             ],
             "decision_form": decision_form,
+            "task_evidence": debrief_task_evidence(request, membership, application),
             # A form shown again with errors is rendered; the blank one is always the same.
             "decision_fields": None
             if decision_form

@@ -42,6 +42,7 @@ from ..forms_hiring import (
     StageEditForm,
     existing_candidate_id,
 )
+from ..panels import application_panels
 from ..render import page
 
 PAGE_SIZE = 25
@@ -643,6 +644,7 @@ def _application_page(
             "can_move": can_move,
             "actions": actions,
             "any_action": any(actions.values()),
+            "panels": application_panels(request, membership, application),
             "hire_needs_decider": can_move and Action.HIRE in possible and not may_hire,
             "open": application.is_open,
             "reasons": RejectReason.choices,

@@ -41,6 +41,7 @@ from ..interview_display import (
     sheet,
     values_of,
 )
+from ..panels import interview_task_result
 from ..render import page
 
 RESUME_SUMMARY_CHARS = 800
@@ -308,6 +309,7 @@ def _scorecard_page(
         "asked": selectors.feedback_questions(feedback) if feedback is not None else [],
         "draft_state": _draft_state(membership, interview, feedback),
         "ends_at": interview.starts_at + timedelta(minutes=interview.minutes),
+        "task_result": interview_task_result(request, membership, interview),
     }
     if submitted:
         assert feedback is not None
