@@ -20,6 +20,7 @@ from hireloop.hiring.services import (
     plan_stage_move,
     plan_stage_remove,
     role_create,
+    role_update,
 )
 from hireloop.interviews.services import interview_schedule
 from hireloop.library.models import StageTemplate
@@ -282,3 +283,22 @@ def test_hiring_manager_must_belong_to_the_workspace(team, other_team):
             seniority="mid",
             hiring_manager=team.interviewer,
         )
+
+
+def test_a_hiring_manager_opens_roles_they_manage_and_may_hand_one_over(team):
+    from hireloop.accounts.models import Role as MemberRole
+
+    from ..factories import MembershipFactory, UserFactory
+
+    colleague = UserFactory(email="other-hm@alpha.test")
+    MembershipFactory(user=colleague, workspace=team.workspace, role=MemberRole.HIRING_MANAGER)
+    manager = team.membership(team.hiring_manager)
+    # The page offers only themselves; the service holds the same rule for the API.
+    with pytest.raises(InvalidInput, match="hiring manager"):
+        role_create(membership=manager, title="X", seniority="mid", hiring_manager=colleague)
+    role = role_create(membership=manager, title="Y", seniority="mid")
+    assert role.hiring_manager_id == team.hiring_manager.pk
+    handed = role_update(
+        membership=manager, role_id=role.pk, data={"hiring_manager_id": colleague.pk}
+    )
+    assert handed.hiring_manager_id == colleague.pk

@@ -20,6 +20,7 @@ from hireloop.accounts.errors import NotFound, PermissionDenied
 from hireloop.accounts.models import Membership, User
 from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
+from hireloop.accounts.selectors import workspace_members
 from hireloop.lib.paging import page_of
 from hireloop.lib.rows import PreparedQuery
 from hireloop.library.models import Question
@@ -83,6 +84,19 @@ def visible_candidates(membership: Membership) -> QuerySet[Candidate]:
 def may_manage_role(membership: Membership, role: Role) -> bool:
     """Change the role and its interview plan: recruiters, admins and its hiring manager."""
     return can(membership, Capability.ROLE_MANAGE) and _runs_role(membership, role)
+
+
+def hiring_manager_options(membership: Membership, *, opening: bool = False) -> list[Membership]:
+    """Whom the member may name as a role's hiring manager: the workspace's hiring managers and
+    admins. A hiring manager ``opening`` a role names only themselves: a role managed by someone
+    else would vanish from their view the moment they opened it (handing over a role they
+    manage is another matter)."""
+    members = workspace_members(
+        membership.workspace_id, roles=(MemberRole.HIRING_MANAGER, MemberRole.ADMIN)
+    )
+    if opening and membership.role == MemberRole.HIRING_MANAGER:
+        members = members.filter(user_id=membership.user_id)
+    return list(members)
 
 
 def may_move_application(membership: Membership, application: Application) -> bool:

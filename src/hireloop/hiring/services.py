@@ -36,6 +36,7 @@ from .selectors import (
     access_candidate,
     access_plan_stage,
     access_role,
+    hiring_manager_options,
     may_record_hire,
     plan_of,
 )
@@ -75,13 +76,11 @@ def _map_skills(role: Role) -> None:
         )
 
 
-def _check_manager(membership: Membership, user: User | None) -> None:
-    """A hiring manager must be a hiring manager or admin of this very workspace."""
+def _check_manager(membership: Membership, user: User | None, *, opening: bool = False) -> None:
+    """The hiring manager is one the member may name (``hiring_manager_options``)."""
     if user is None:
         return
-    if not Membership.objects.filter(
-        workspace_id=membership.workspace_id, user=user, role__in=["hiring_manager", "admin"]
-    ).exists():
+    if user.pk not in {m.user_id for m in hiring_manager_options(membership, opening=opening)}:
         raise InvalidInput(
             "The hiring manager must be a hiring manager or admin of this workspace.",
             field_errors={"hiring_manager": ["not a hiring manager here"]},
@@ -105,7 +104,7 @@ def role_create(
         raise InvalidInput("Unknown industry profile.", field_errors={"industry": ["unknown"]})
     if hiring_manager is None and membership.role == "hiring_manager":
         hiring_manager = membership.user
-    _check_manager(membership, hiring_manager)
+    _check_manager(membership, hiring_manager, opening=True)
     role = Role(
         workspace=membership.workspace,
         title=title.strip(),

@@ -146,14 +146,7 @@ def roles(request: HttpRequest, membership: Membership) -> HttpResponse:
 @member_view
 def role_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     require(membership, Capability.ROLE_MANAGE)
-    managers = {
-        m.user_id: m
-        for m in workspace_members(
-            membership.workspace_id, roles=(MemberRole.HIRING_MANAGER, MemberRole.ADMIN)
-        )
-        # A hiring manager opens roles they manage themselves (others' would be invisible).
-        if membership.role != MemberRole.HIRING_MANAGER or m.user_id == membership.user_id
-    }
+    managers = {m.user_id: m for m in selectors.hiring_manager_options(membership, opening=True)}
     options: dict[str, Any] = {
         "industries": _industry_choices(),
         "managers": [(uid, f"{m.user} · {m.get_role_display()}") for uid, m in managers.items()],
