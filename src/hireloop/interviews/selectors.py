@@ -18,7 +18,7 @@ from hireloop.accounts.models import FeedbackVisibility, Membership, User
 from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
 from hireloop.hiring.models import Application
-from hireloop.hiring.selectors import may_read_opinions, member_stand_in
+from hireloop.hiring.selectors import may_read_opinions, member_stand_in, sees_every_role
 from hireloop.lib.ics import Attendee, Invite
 from hireloop.lib.rows import PreparedQuery
 
@@ -35,7 +35,7 @@ from .models import (
 
 def visible_interviews(membership: Membership) -> QuerySet[Interview]:
     qs = Interview.objects.filter(workspace_id=membership.workspace_id)
-    if can(membership, Capability.SEE_ALL_ROLES):
+    if sees_every_role(membership):
         return qs
     if membership.role == MemberRole.HIRING_MANAGER:
         return qs.filter(
@@ -161,7 +161,7 @@ def may_change_schedule(membership: Membership, interview: Interview) -> bool:
 def may_read_workspace_owed(membership: Membership) -> bool:
     """The workspace's overdue scorecards name the candidates and interviewers of every role:
     for those who see every role."""
-    return can(membership, Capability.SEE_ALL_ROLES)
+    return sees_every_role(membership)
 
 
 def owed_scorecards(
