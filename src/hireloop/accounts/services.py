@@ -6,16 +6,16 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from hireloop.lib.request_id import current_request_id
 
-from .errors import InvalidInput, NotFound
+from .errors import NotFound
 from .models import ApiToken, AuditEvent, FailedLogin, Membership, Role, User, Workspace
 from .permissions import Capability, can
 from .selectors import hash_token, require
+from .validation import validated_save
 
 
 def audit_record(
@@ -47,8 +47,7 @@ def user_create(
     user = User(email=User.objects.normalize_email(email).lower(), full_name=full_name)
     user.is_superuser = user.is_staff = is_superuser
     user.set_password(password)
-    user.full_clean()
-    user.save()
+    validated_save(user)
     audit_record(workspace=None, actor=None, verb="user.create", obj=user, after={"email": email})
     return user
 
@@ -56,8 +55,7 @@ def user_create(
 @transaction.atomic
 def workspace_create(*, name: str, slug: str, owner: User | None = None) -> Workspace:
     workspace = Workspace(name=name, slug=slug)
-    workspace.full_clean()
-    workspace.save()
+    validated_save(workspace)
     audit_record(
         workspace=workspace,
         actor=owner,
@@ -81,8 +79,7 @@ def membership_set(
     if membership is None:
         membership = Membership(workspace=workspace, user=user, role=role)
     membership.role = role
-    membership.full_clean(validate_unique=False)
-    membership.save()
+    validated_save(membership, validate_unique=False)
     audit_record(
         workspace=workspace,
         actor=actor,
@@ -101,8 +98,7 @@ def api_token_create(*, workspace: Workspace, user: User, name: str) -> tuple[Ap
     secret = f"hl_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken(workspace=workspace, user=user, name=name, prefix=prefix)
     token.token_hash = hash_token(secret)
-    token.full_clean()
-    token.save()
+    validated_save(token)
     audit_record(
         workspace=workspace, actor=user, verb="api_token.create", obj=token, after={"name": name}
     )
@@ -157,16 +153,10 @@ def workspace_update(*, membership: Membership, name: str, feedback_visibility: 
     before = {"name": workspace.name, "feedback_visibility": workspace.feedback_visibility}
     workspace.name = name.strip()
     workspace.feedback_visibility = feedback_visibility
-    try:
-        workspace.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(
-            "Please correct the highlighted fields.", field_errors=exc.message_dict
-        ) from None
     after = {"name": workspace.name, "feedback_visibility": workspace.feedback_visibility}
     if after == before:
         return workspace
-    workspace.save(update_fields=["name", "feedback_visibility"])
+    validated_save(workspace, update_fields=["name", "feedback_visibility"])
     audit_record(
         workspace=workspace,
         actor=membership.user,

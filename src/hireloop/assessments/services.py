@@ -7,11 +7,10 @@ import shutil
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -22,6 +21,7 @@ from hireloop.accounts.models import Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
+from hireloop.accounts.validation import validated_save
 from hireloop.hiring.selectors import access_application
 from hireloop.lib.archive import ArchiveRejected, safe_extract
 from hireloop.library.models import PracticalTask
@@ -52,15 +52,6 @@ class PortalLinkError(Exception):
     def __init__(self, message: str, *, status: int) -> None:
         super().__init__(message)
         self.status = status  # 404 for a link that never was, 410 for one that ran out
-
-
-def _clean(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(
-            "Please correct the highlighted fields.", field_errors=exc.message_dict
-        ) from None
 
 
 def submission_kind(task: PracticalTask) -> SubmissionKind:
@@ -107,8 +98,7 @@ def assignment_create(
             deadline=deadline,
             created_by=membership.user,
         )
-        _clean(assignment)
-        assignment.save()
+        validated_save(assignment)
         audit_record(
             workspace=membership.workspace,
             actor=membership.user,
@@ -382,8 +372,7 @@ def assignment_review(
         assignment.review_notes = notes.strip()[:5000]
         assignment.reviewed_by = membership.user
         assignment.reviewed_at = timezone.now()
-        _clean(assignment)
-        assignment.save()
+        validated_save(assignment)
         audit_record(
             workspace=membership.workspace,
             actor=membership.user,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -14,6 +13,7 @@ from hireloop.accounts.models import Membership, User
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
+from hireloop.accounts.validation import validated_save
 from hireloop.lib.resume import ResumeError, extract
 from hireloop.library.models import IndustryProfile, Scorecard, SkillRequirement, StageTemplate
 from hireloop.library.selectors import access_scorecard
@@ -39,20 +39,6 @@ from .selectors import (
     may_record_hire,
     plan_of,
 )
-
-
-def _invalid(exc: ValidationError) -> InvalidInput:
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return InvalidInput("Please correct the highlighted fields.", field_errors=fields)
-
-
-def _save(obj: Any, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    obj.save()
-
 
 # Roles and plans ---------------------------------------------------------------------------
 
@@ -114,7 +100,7 @@ def role_create(
         industry=profile,
         hiring_manager=hiring_manager,
     )
-    _save(role)
+    validated_save(role)
     templates = (
         StageTemplate.objects.filter(process_position__isnull=False)
         .select_related("scorecard__current_version")
@@ -160,7 +146,7 @@ def role_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -
         role.industry = IndustryProfile.objects.filter(slug=data["industry"]).first()
         if data["industry"] and role.industry is None:
             raise InvalidInput("Unknown industry profile.", field_errors={"industry": ["unknown"]})
-    _save(role)
+    validated_save(role)
     audit_record(
         workspace=membership.workspace,
         actor=membership.user,
@@ -201,7 +187,7 @@ def plan_stage_add(
         scorecard_version=_scorecard_version(membership, scorecard_id),
         minutes=minutes,
     )
-    _save(stage)
+    validated_save(stage)
     _map_skills(role)
     audit_record(
         workspace=membership.workspace,
@@ -230,7 +216,7 @@ def plan_stage_update(
         stage.minutes = minutes
     if scorecard_id is not None:
         stage.scorecard_version = _scorecard_version(membership, scorecard_id)
-    _save(stage)
+    validated_save(stage)
     if interviewer_ids is not None:
         members = set(
             Membership.objects.filter(
@@ -349,7 +335,7 @@ def _save_unique(candidate: Candidate) -> None:
             f"{other.name} already has this email address.",
             field_errors={"email": [f"already used by candidate {other.pk}"]},
         )
-    _save(candidate, exclude=["workspace"])
+    validated_save(candidate, exclude=["workspace"])
 
 
 @transaction.atomic

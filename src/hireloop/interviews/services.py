@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +15,7 @@ from hireloop.accounts.models import Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
+from hireloop.accounts.validation import validated_save
 from hireloop.hiring.models import Application, PlanStage
 from hireloop.hiring.selectors import access_application
 from hireloop.library.models import Question
@@ -33,13 +33,13 @@ from .selectors import SCORECARD_RELATIONS, access_interview
 from .validation import MAX_NOTES, MAX_PROMPT, scorecard_missing, scorecard_validate
 
 
-def _clean(interview: Interview) -> None:
-    try:
-        interview.full_clean(exclude=["workspace", "application", "stage", "scorecard_version"])
-    except ValidationError as exc:
-        raise InvalidInput(
-            "Please correct the interview details.", field_errors=exc.message_dict
-        ) from None
+def _save(interview: Interview) -> None:
+    """Validated save; the excluded relations were checked by the access doors already."""
+    validated_save(
+        interview,
+        exclude=["workspace", "application", "stage", "scorecard_version"],
+        message="Please correct the interview details.",
+    )
 
 
 def _members(membership: Membership, user_ids: list[int]) -> list[int]:
@@ -98,8 +98,7 @@ def interview_schedule(
         scorecard_version=stage.scorecard_version,
         created_by=membership.user,
     )
-    _clean(interview)
-    interview.save()
+    _save(interview)
     interview.interviewers.set(_members(membership, interviewer_ids))
     InterviewChange.objects.create(
         interview=interview, action="schedule", starts_at=interview.starts_at, actor=membership.user
@@ -135,8 +134,7 @@ def interview_reschedule(
     if location is not None:
         interview.location = location.strip()
     interview.sequence += 1
-    _clean(interview)
-    interview.save()
+    _save(interview)
     if interviewer_ids is not None:
         interview.interviewers.set(_members(membership, interviewer_ids))
     InterviewChange.objects.create(

@@ -17,6 +17,7 @@ from hireloop.accounts.models import Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
+from hireloop.accounts.validation import validated_save
 
 from . import models as m
 from . import search
@@ -341,8 +342,7 @@ def question_copy(*, membership: Membership, question_id: int) -> m.Question:
     copy.pack = None
     copy.copied_from = source
     copy.slug = _free_slug(m.Question, membership, source.slug)
-    copy.full_clean()
-    copy.save()
+    validated_save(copy)
     copy.competencies.set(competencies)
     search.index_questions([copy.pk])
     audit_record(
@@ -389,8 +389,7 @@ def question_update(
     before = {"prompt": question.prompt}
     for field, value in _question_fields(parsed, competencies).items():
         setattr(question, field, value)
-    question.full_clean()
-    question.save()
+    validated_save(question)
     question.competencies.set([competencies[s] for s in parsed.competencies])
     search.index_questions([question.pk])
     audit_record(
@@ -417,8 +416,7 @@ def scorecard_copy(*, membership: Membership, scorecard_id: int) -> m.Scorecard:
         summary=source.summary,
         minutes=source.minutes,
     )
-    copy.full_clean()
-    copy.save()
+    validated_save(copy)
     assert source.current_version is not None
     _new_version_if_changed(copy, source.current_version.snapshot, by=membership.user)
     audit_record(
@@ -466,8 +464,7 @@ def scorecard_update(
         parsed.summary,
         parsed.minutes,
     )
-    scorecard.full_clean()
-    scorecard.save()
+    validated_save(scorecard)
     changed = _new_version_if_changed(scorecard, scorecard_snapshot(parsed), by=membership.user)
     if changed:
         audit_record(
