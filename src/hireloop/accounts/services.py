@@ -12,7 +12,7 @@ from django.utils import timezone
 from hireloop.lib.request_id import current_request_id
 
 from .errors import NotFound
-from .models import ApiToken, AuditEvent, FailedLogin, Membership, Role, User, Workspace
+from .models import ApiToken, AuditEvent, AuditVerb, FailedLogin, Membership, Role, User, Workspace
 from .permissions import Capability, can
 from .selectors import hash_token, require
 from .validation import validated_save
@@ -20,14 +20,37 @@ from .validation import validated_save
 
 def audit_record(
     *,
-    workspace: Workspace | None,
-    actor: User | None,
-    verb: str,
+    membership: Membership,
+    verb: AuditVerb,
     obj: models.Model,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write an audit row; call inside the transaction of the change it describes."""
+    """Write the audit row of a member's change (its workspace and user come from
+    ``membership``); call inside the transaction of the change it describes."""
+    return audit_record_system(
+        workspace=membership.workspace,
+        actor=membership.user,
+        verb=verb,
+        obj=obj,
+        before=before,
+        after=after,
+    )
+
+
+def audit_record_system(
+    *,
+    workspace: Workspace | None,
+    actor: User | None,
+    verb: AuditVerb,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """``audit_record`` for the changes no membership stands behind: signing up and creating a
+    workspace (the actor is not a member yet, or there is none), memberships and tokens given
+    to a user, the candidate portal and background jobs (``actor`` None). Call inside the
+    transaction of the change it describes."""
     return AuditEvent.objects.create(
         workspace=workspace,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -48,7 +71,9 @@ def user_create(
     user.is_superuser = user.is_staff = is_superuser
     user.set_password(password)
     validated_save(user)
-    audit_record(workspace=None, actor=None, verb="user.create", obj=user, after={"email": email})
+    audit_record_system(
+        workspace=None, actor=None, verb=AuditVerb.USER_CREATE, obj=user, after={"email": email}
+    )
     return user
 
 
@@ -56,10 +81,10 @@ def user_create(
 def workspace_create(*, name: str, slug: str, owner: User | None = None) -> Workspace:
     workspace = Workspace(name=name, slug=slug)
     validated_save(workspace)
-    audit_record(
+    audit_record_system(
         workspace=workspace,
         actor=owner,
-        verb="workspace.create",
+        verb=AuditVerb.WORKSPACE_CREATE,
         obj=workspace,
         after={"name": name, "slug": slug},
     )
@@ -80,10 +105,10 @@ def membership_set(
         membership = Membership(workspace=workspace, user=user, role=role)
     membership.role = role
     validated_save(membership, validate_unique=False)
-    audit_record(
+    audit_record_system(
         workspace=workspace,
         actor=actor,
-        verb="membership.set",
+        verb=AuditVerb.MEMBERSHIP_SET,
         obj=membership,
         before=before,
         after={"user": user.email, "role": role},
@@ -99,8 +124,12 @@ def api_token_create(*, workspace: Workspace, user: User, name: str) -> tuple[Ap
     token = ApiToken(workspace=workspace, user=user, name=name, prefix=prefix)
     token.token_hash = hash_token(secret)
     validated_save(token)
-    audit_record(
-        workspace=workspace, actor=user, verb="api_token.create", obj=token, after={"name": name}
+    audit_record_system(
+        workspace=workspace,
+        actor=user,
+        verb=AuditVerb.API_TOKEN_CREATE,
+        obj=token,
+        after={"name": name},
     )
     return token, secret
 
@@ -136,9 +165,8 @@ def api_token_revoke(*, membership: Membership, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="api_token.revoke",
+            membership=membership,
+            verb=AuditVerb.API_TOKEN_REVOKE,
             obj=token,
             after={"name": token.name, "prefix": token.prefix, "user": token.user.email},
         )
@@ -158,9 +186,8 @@ def workspace_update(*, membership: Membership, name: str, feedback_visibility: 
         return workspace
     validated_save(workspace, update_fields=["name", "feedback_visibility"])
     audit_record(
-        workspace=workspace,
-        actor=membership.user,
-        verb="workspace.update",
+        membership=membership,
+        verb=AuditVerb.WORKSPACE_UPDATE,
         obj=workspace,
         before=before,
         after=after,

@@ -17,10 +17,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
-from hireloop.accounts.services import audit_record
+from hireloop.accounts.services import audit_record, audit_record_system
 from hireloop.accounts.validation import validated_save
 from hireloop.hiring.selectors import access_application
 from hireloop.lib.archive import ArchiveRejected, safe_extract
@@ -100,9 +100,8 @@ def assignment_create(
         )
         validated_save(assignment)
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="assignment.create",
+            membership=membership,
+            verb=AuditVerb.ASSIGNMENT_CREATE,
             obj=assignment,
             after={"task": task.slug, "deadline": deadline.isoformat()},
         )
@@ -216,10 +215,10 @@ def submission_create(
             submission.archive.save(f"{assignment.pk}-{submission.filename}", upload, save=False)
         submission.save()
         Submission.objects.filter(pk__in=[s.pk for s in earlier]).update(replaced_by=submission)
-        audit_record(
+        audit_record_system(
             workspace=assignment.workspace,
             actor=None,
-            verb="submission.create",
+            verb=AuditVerb.SUBMISSION_CREATE,
             obj=submission,
             after={"assignment": assignment.pk, "kind": kind, "size": submission.size},
         )
@@ -253,9 +252,8 @@ def grading_run_retry(*, membership: Membership, assignment_id: int) -> GradingR
     with transaction.atomic():
         run = _run_queue(submission)
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="grading_run.retry",
+            membership=membership,
+            verb=AuditVerb.GRADING_RUN_RETRY,
             obj=run,
         )
     return run
@@ -345,9 +343,8 @@ def check_override(
         check.overridden_at = timezone.now()
         check.save()
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="check.override",
+            membership=membership,
+            verb=AuditVerb.CHECK_OVERRIDE,
             obj=check,
             before=before,
             after={"result": result, "points": points, "reason": check.override_reason},
@@ -374,9 +371,8 @@ def assignment_review(
         assignment.reviewed_at = timezone.now()
         validated_save(assignment)
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="assignment.review",
+            membership=membership,
+            verb=AuditVerb.ASSIGNMENT_REVIEW,
             obj=assignment,
             before=before,
             after={"score": score},
@@ -455,10 +451,10 @@ def _finish_done(run: GradingRun, reporter: RunReporter, worker: str, report: Re
             )
             for position, check in enumerate(report.checks)
         )
-        audit_record(
+        audit_record_system(
             workspace=run.submission.assignment.workspace,
             actor=None,
-            verb="grading_run.done",
+            verb=AuditVerb.GRADING_RUN_DONE,
             obj=run,
             after={"score": report.score, "max_score": report.max_score},
         )

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from hireloop.accounts.errors import InvalidInput
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.services import audit_record
 from hireloop.library.models import Competency, Seniority
 
@@ -48,9 +48,8 @@ def decision_record(
         decided_by=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="decision.record",
+        membership=membership,
+        verb=AuditVerb.DECISION_RECORD,
         obj=decision,
         after={
             "outcome": outcome,
@@ -83,9 +82,8 @@ def focus_area_request(
         requested_by=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="focus_area.request",
+        membership=membership,
+        verb=AuditVerb.FOCUS_AREA_REQUEST,
         obj=area,
         after={"competency": competency, "reason": area.reason},
     )
@@ -123,9 +121,8 @@ def role_rules_update(*, membership: Membership, role_id: int, data: dict[str, A
     role.rules = _clean_rules(data)
     role.save(update_fields=["rules", "updated_at"])
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="role.rules",
+        membership=membership,
+        verb=AuditVerb.ROLE_RULES,
         obj=role,
         before=before,
         after=role.rules,

@@ -9,7 +9,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput, PermissionDenied
-from hireloop.accounts.models import Membership, User
+from hireloop.accounts.models import AuditVerb, Membership, User
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
@@ -120,9 +120,8 @@ def role_create(
         )
     _map_skills(role)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="role.create",
+        membership=membership,
+        verb=AuditVerb.ROLE_CREATE,
         obj=role,
         after={"title": role.title, "seniority": seniority, "industry": industry},
     )
@@ -148,9 +147,8 @@ def role_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -
             raise InvalidInput("Unknown industry profile.", field_errors={"industry": ["unknown"]})
     validated_save(role)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="role.update",
+        membership=membership,
+        verb=AuditVerb.ROLE_UPDATE,
         obj=role,
         before=before,
         after={k: getattr(role, k) for k in before},
@@ -190,9 +188,8 @@ def plan_stage_add(
     validated_save(stage)
     _map_skills(role)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="plan.add_stage",
+        membership=membership,
+        verb=AuditVerb.PLAN_ADD_STAGE,
         obj=stage,
         after={"name": stage.name, "position": stage.position},
     )
@@ -232,9 +229,8 @@ def plan_stage_update(
         stage.interviewers.set(members)
     _map_skills(stage.role)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="plan.update_stage",
+        membership=membership,
+        verb=AuditVerb.PLAN_UPDATE_STAGE,
         obj=stage,
         after={"name": stage.name, "minutes": stage.minutes, "interviewers": interviewer_ids},
     )
@@ -248,9 +244,8 @@ def plan_stage_remove(*, membership: Membership, stage_id: int) -> None:
         raise Conflict("Candidates are in this stage: move them before removing it.")
     role = stage.role
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="plan.remove_stage",
+        membership=membership,
+        verb=AuditVerb.PLAN_REMOVE_STAGE,
         obj=stage,
         before={"name": stage.name, "position": stage.position},
     )
@@ -273,9 +268,8 @@ def plan_stage_move(*, membership: Membership, stage_id: int, offset: int) -> Pl
         if s.position != position:
             PlanStage.objects.filter(pk=s.pk).update(position=position)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="plan.move_stage",
+        membership=membership,
+        verb=AuditVerb.PLAN_MOVE_STAGE,
         obj=stage,
         before={"position": index},
         after={"position": target},
@@ -345,9 +339,8 @@ def candidate_create(*, membership: Membership, data: dict[str, Any]) -> Candida
     _clean_candidate(candidate, data)
     _save_unique(candidate)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="candidate.create",
+        membership=membership,
+        verb=AuditVerb.CANDIDATE_CREATE,
         obj=candidate,
         after={"name": candidate.name, "email": candidate.email},
     )
@@ -363,9 +356,8 @@ def candidate_update(
     _clean_candidate(candidate, data)
     _save_unique(candidate)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="candidate.update",
+        membership=membership,
+        verb=AuditVerb.CANDIDATE_UPDATE,
         obj=candidate,
         before=before,
         after={"name": candidate.name, "email": candidate.email},
@@ -389,9 +381,8 @@ def candidate_attach_resume(
     candidate.search_document = _search_document(candidate)
     candidate.save()
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="candidate.resume",
+        membership=membership,
+        verb=AuditVerb.CANDIDATE_RESUME,
         obj=candidate,
         after={"file": candidate.resume_name, "chars": len(extracted.text)},
     )
@@ -432,13 +423,24 @@ def application_create(*, membership: Membership, candidate_id: int, role_id: in
         at=now,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="application.create",
+        membership=membership,
+        verb=AuditVerb.APPLICATION_CREATE,
         obj=application,
         after={"candidate": candidate.pk, "role": role.pk},
     )
     return application
+
+
+# The audit verb of each pipeline move (move_target refuses any other action first).
+MOVE_VERBS: dict[str, AuditVerb] = {
+    Action.ADVANCE: AuditVerb.APPLICATION_ADVANCE,
+    Action.BACK: AuditVerb.APPLICATION_BACK,
+    Action.HOLD: AuditVerb.APPLICATION_HOLD,
+    Action.RESUME: AuditVerb.APPLICATION_RESUME,
+    Action.WITHDRAW: AuditVerb.APPLICATION_WITHDRAW,
+    Action.HIRE: AuditVerb.APPLICATION_HIRE,
+    Action.REJECT: AuditVerb.APPLICATION_REJECT,
+}
 
 
 def application_move(
@@ -487,9 +489,8 @@ def application_move(
             at=now,
         )
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb=f"application.{action}",
+            membership=membership,
+            verb=MOVE_VERBS[action],
             obj=current,
             before={"stage": current.stage.name, "status": current.status},
             after={"stage": move.stage.name, "status": move.status, "reason": reason},

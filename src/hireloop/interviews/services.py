@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
@@ -104,9 +104,8 @@ def interview_schedule(
         interview=interview, action="schedule", starts_at=interview.starts_at, actor=membership.user
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="interview.schedule",
+        membership=membership,
+        verb=AuditVerb.INTERVIEW_SCHEDULE,
         obj=interview,
         after={"starts_at": interview.starts_at.isoformat(), "stage": stage.name},
     )
@@ -145,9 +144,8 @@ def interview_reschedule(
         actor=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="interview.reschedule",
+        membership=membership,
+        verb=AuditVerb.INTERVIEW_RESCHEDULE,
         obj=interview,
         before={"starts_at": before.isoformat()},
         after={"starts_at": interview.starts_at.isoformat(), "reason": reason},
@@ -175,9 +173,8 @@ def interview_cancel(*, membership: Membership, interview_id: int, reason: str) 
         actor=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="interview.cancel",
+        membership=membership,
+        verb=AuditVerb.INTERVIEW_CANCEL,
         obj=interview,
         after={"reason": reason},
     )
@@ -370,9 +367,8 @@ def feedback_submit(
             others = [i for i in interviewers if i != membership.user_id]
             _complete_when_all_submitted(interview.pk, others)
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="scorecard.submit",
+            membership=membership,
+            verb=AuditVerb.SCORECARD_SUBMIT,
             obj=feedback,
             after={"recommendation": feedback.recommendation, "ratings": feedback.ratings},
         )
@@ -497,9 +493,8 @@ def feedback_amend(
         created_by=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="scorecard.amend",
+        membership=membership,
+        verb=AuditVerb.SCORECARD_AMEND,
         obj=feedback,
         before={"recommendation": before["recommendation"], "ratings": before["ratings"]},
         after={

@@ -13,10 +13,10 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from hireloop.accounts.errors import InvalidInput
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
-from hireloop.accounts.services import audit_record
+from hireloop.accounts.services import audit_record, audit_record_system
 from hireloop.accounts.validation import validated_save
 
 from . import models as m
@@ -152,10 +152,10 @@ def pack_load(*, path: Path | str, force: bool = False) -> LoadReport:
     )
     _load_rows(pack, pack_row)
     library_changed()  # retiring rows is a QuerySet.update, which sends no signal
-    audit_record(
+    audit_record_system(
         workspace=None,
         actor=None,
-        verb="pack.load",
+        verb=AuditVerb.PACK_LOAD,
         obj=pack_row,
         before={"content_hash": existing.content_hash} if existing else None,
         after={"content_hash": pack.content_hash, **counts},
@@ -346,9 +346,8 @@ def question_copy(*, membership: Membership, question_id: int) -> m.Question:
     copy.competencies.set(competencies)
     search.index_questions([copy.pk])
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="question.copy",
+        membership=membership,
+        verb=AuditVerb.QUESTION_COPY,
         obj=copy,
         after={"copied_from": source.pk, "slug": copy.slug},
     )
@@ -393,9 +392,8 @@ def question_update(
     question.competencies.set([competencies[s] for s in parsed.competencies])
     search.index_questions([question.pk])
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="question.update",
+        membership=membership,
+        verb=AuditVerb.QUESTION_UPDATE,
         obj=question,
         before=before,
         after={"prompt": question.prompt},
@@ -420,9 +418,8 @@ def scorecard_copy(*, membership: Membership, scorecard_id: int) -> m.Scorecard:
     assert source.current_version is not None
     _new_version_if_changed(copy, source.current_version.snapshot, by=membership.user)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="scorecard.copy",
+        membership=membership,
+        verb=AuditVerb.SCORECARD_COPY,
         obj=copy,
         after={"copied_from": source.pk, "slug": copy.slug},
     )
@@ -468,9 +465,8 @@ def scorecard_update(
     changed = _new_version_if_changed(scorecard, scorecard_snapshot(parsed), by=membership.user)
     if changed:
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="scorecard.update",
+            membership=membership,
+            verb=AuditVerb.SCORECARD_UPDATE,
             obj=scorecard,
             before={"version": before},
             after={"version": scorecard.current_version.number},  # type: ignore[union-attr]
