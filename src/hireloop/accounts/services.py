@@ -63,7 +63,7 @@ def audit_record_system(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def user_create(
     *, email: str, password: str, full_name: str = "", is_superuser: bool = False
 ) -> User:
@@ -77,7 +77,7 @@ def user_create(
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workspace_create(*, name: str, slug: str, owner: User | None = None) -> Workspace:
     workspace = Workspace(name=name, slug=slug)
     validated_save(workspace)
@@ -89,14 +89,23 @@ def workspace_create(*, name: str, slug: str, owner: User | None = None) -> Work
         after={"name": name, "slug": slug},
     )
     if owner is not None:
-        membership_set(workspace=workspace, user=owner, role=Role.ADMIN, actor=owner)
+        _membership_set(workspace=workspace, user=owner, role=Role.ADMIN, actor=owner)
     return workspace
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_set(
     *, workspace: Workspace, user: User, role: str, actor: User | None
 ) -> Membership:
+    """Give ``user`` ``role`` in the workspace (joining it if need be); audited when it changes."""
+    return _membership_set(workspace=workspace, user=user, role=role, actor=actor)
+
+
+def _membership_set(
+    *, workspace: Workspace, user: User, role: str, actor: User | None
+) -> Membership:
+    """``membership_set`` inside the caller's transaction (``workspace_create`` makes the owner
+    an admin in its own)."""
     membership = Membership.objects.filter(workspace=workspace, user=user).first()
     if membership is not None and membership.role == role:
         return membership
@@ -116,7 +125,7 @@ def membership_set(
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def api_token_create(*, workspace: Workspace, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored or shown again."""
     prefix = secrets.token_hex(4)
@@ -147,7 +156,7 @@ def api_token_mark_used(*, token: ApiToken) -> None:
         token.last_used_at = now
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def api_token_revoke(*, membership: Membership, token_id: int) -> ApiToken:
     """Revoke one of the member's own tokens (admins: any token of the workspace). Revoking
     twice changes nothing; another member's token is reported as not found."""
@@ -173,7 +182,7 @@ def api_token_revoke(*, membership: Membership, token_id: int) -> ApiToken:
     return token
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workspace_update(*, membership: Membership, name: str, feedback_visibility: str) -> Workspace:
     """Rename the workspace and choose when interviewers see each other's scorecards."""
     require(membership, Capability.WORKSPACE_MANAGE)

@@ -90,7 +90,7 @@ def assignment_create(
             "The deadline must be in the future and at most 30 days away.",
             field_errors={"deadline": ["Choose a moment in the next 30 days."]},
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assignment = Assignment(
             workspace_id=membership.workspace_id,
             application=application,
@@ -205,7 +205,7 @@ def submission_create(
             raise InvalidInput("The SQL is too long.", field_errors={"text": ["At most 200 KB."]})
         submission.text = text
         submission.size = len(text.encode())
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         earlier = list(
             Submission.objects.select_for_update().filter(
                 assignment=assignment, replaced_by__isnull=True
@@ -249,7 +249,7 @@ def grading_run_retry(*, membership: Membership, assignment_id: int) -> GradingR
         raise Conflict("There is no submission to grade.")
     if submission.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise Conflict("This submission is being graded already.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         run = _run_queue(submission)
         audit_record(
             membership=membership,
@@ -335,7 +335,7 @@ def check_override(
     if errors:
         raise InvalidInput("The override is incomplete.", field_errors=errors)
     before = {"result": check.final_result, "points": check.final_points}
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         check.override_result = result
         check.override_points = points
         check.override_reason = reason[:2000]
@@ -364,7 +364,7 @@ def assignment_review(
             "Score the work from 1 to 5.", field_errors={"score": ["A whole number from 1 to 5."]}
         )
     before = {"score": assignment.review_score}
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assignment.review_score = score
         assignment.review_notes = notes.strip()[:5000]
         assignment.reviewed_by = membership.user
@@ -420,7 +420,7 @@ def grading_run_execute(*, run_id: int, worker: str) -> bool:
 
 def _finish_done(run: GradingRun, reporter: RunReporter, worker: str, report: Report) -> None:
     reporter.log(f"Done: {report.score:g} of {report.max_score:g} points")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         won = GradingRun.objects.filter(
             pk=run.pk, claimed_by=worker, status=RunStatus.RUNNING
         ).update(

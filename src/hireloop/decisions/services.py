@@ -17,7 +17,7 @@ from .selectors import RULE_KEYS, access_debrief, access_rules, debrief_of
 from .suggest import WEIGHT_MAX
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def decision_record(
     *, membership: Membership, application_id: int, outcome: str, rationale: str, level: str = ""
 ) -> Decision:
@@ -61,7 +61,7 @@ def decision_record(
     return decision
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def focus_area_request(
     *, membership: Membership, application_id: int, competency: str, reason: str
 ) -> FocusArea:
@@ -113,7 +113,7 @@ def _clean_rules(data: dict[str, Any]) -> dict[str, Any]:
     return {k: data[k] for k in RULE_KEYS if k in data}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def role_rules_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -> None:
     """Replace the role's overrides of the derived decision rules."""
     role = access_rules(membership, role_id)

@@ -74,7 +74,7 @@ def _check_manager(membership: Membership, user: User | None) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def role_create(
     *,
     membership: Membership,
@@ -128,7 +128,7 @@ def role_create(
     return role
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def role_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -> Role:
     role = access_role(membership, role_id, manage=True)
     before = {k: getattr(role, k) for k in ("title", "team", "seniority", "status")}
@@ -163,7 +163,7 @@ def _scorecard_version(membership: Membership, scorecard_id: int) -> Any:
     return card.current_version
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_stage_add(
     *,
     membership: Membership,
@@ -196,7 +196,7 @@ def plan_stage_add(
     return stage
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_stage_update(
     *,
     membership: Membership,
@@ -237,7 +237,7 @@ def plan_stage_update(
     return stage
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_stage_remove(*, membership: Membership, stage_id: int) -> None:
     stage = access_plan_stage(membership, stage_id, manage=True)
     if stage.applications.exists():
@@ -256,7 +256,7 @@ def plan_stage_remove(*, membership: Membership, stage_id: int) -> None:
     _map_skills(role)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_stage_move(*, membership: Membership, stage_id: int, offset: int) -> PlanStage:
     """Move a stage ``offset`` places (negative: earlier) in its role's plan."""
     stage = access_plan_stage(membership, stage_id, manage=True)
@@ -332,7 +332,7 @@ def _save_unique(candidate: Candidate) -> None:
     validated_save(candidate, exclude=["workspace"])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def candidate_create(*, membership: Membership, data: dict[str, Any]) -> Candidate:
     require(membership, Capability.CANDIDATE_MANAGE)
     candidate = Candidate(workspace=membership.workspace)
@@ -347,7 +347,7 @@ def candidate_create(*, membership: Membership, data: dict[str, Any]) -> Candida
     return candidate
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def candidate_update(
     *, membership: Membership, candidate_id: int, data: dict[str, Any]
 ) -> Candidate:
@@ -365,7 +365,7 @@ def candidate_update(
     return candidate
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def candidate_attach_resume(
     *, membership: Membership, candidate_id: int, filename: str, data: bytes
 ) -> Candidate:
@@ -392,7 +392,7 @@ def candidate_attach_resume(
 # Applications and the pipeline -------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def application_create(*, membership: Membership, candidate_id: int, role_id: int) -> Application:
     require(membership, Capability.CANDIDATE_MANAGE)
     candidate = access_candidate(membership, candidate_id, manage=True)
@@ -404,7 +404,7 @@ def application_create(*, membership: Membership, candidate_id: int, role_id: in
         raise Conflict("This role has no interview stages yet.")
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: the duplicate is reported, not the rollback
             application = Application.objects.create(
                 workspace=membership.workspace,
                 candidate=candidate,
@@ -462,7 +462,7 @@ def application_move(
         )
     if action == Action.HIRE and not may_record_hire(membership, application):
         raise PermissionDenied("Only hiring managers and admins record a hire.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = Application.objects.select_related("role", "stage").get(pk=application.pk)
         if current.version != version:
             raise _stale(current)

@@ -65,7 +65,7 @@ def _aware(starts_at: datetime) -> datetime:
     return starts_at
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def interview_schedule(
     *,
     membership: Membership,
@@ -112,7 +112,7 @@ def interview_schedule(
     return interview
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def interview_reschedule(
     *,
     membership: Membership,
@@ -153,7 +153,7 @@ def interview_reschedule(
     return interview
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def interview_cancel(*, membership: Membership, interview_id: int, reason: str) -> Interview:
     interview = access_interview(membership, interview_id, schedule=True)
     if interview.status == InterviewStatus.CANCELLED:
@@ -322,7 +322,7 @@ def feedback_save_draft(
         membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
     )
     scorecard = _prepare(membership, interview, data, complete=False)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         status, _ = _interview_state(membership, interview.pk)
         feedback = _own_feedback(membership, interview.pk, lock=True)
         _refuse_change(status, feedback)
@@ -355,7 +355,7 @@ def feedback_submit(
     that the member still takes part."""
     interview = _interview_to_submit(membership, interview_id, interview)
     scorecard = None if data is None else _prepare(membership, interview, data, complete=True)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         status, interviewers = _interview_state(membership, interview.pk)
         feedback = _own_feedback(membership, interview.pk, lock=True)
         _refuse_submit(interview, status, feedback, with_data=scorecard is not None)
@@ -462,7 +462,7 @@ def _complete_when_all_submitted(interview_id: int, others: list[int]) -> None:
     Interview.objects.filter(pk=interview_id).update(status=InterviewStatus.COMPLETED)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def feedback_amend(
     *, membership: Membership, interview_id: int, data: dict[str, Any], reason: str
 ) -> Feedback:

@@ -120,7 +120,7 @@ def _sync_simple(model: type[Any], pack_row: m.Pack, items: list[Any], build: An
     return len(items)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def pack_load(*, path: Path | str, force: bool = False) -> LoadReport:
     """Validate the pack at ``path`` and upsert it by slug. Raises PackError and loads nothing
     when anything is invalid; does nothing when the content hash is unchanged."""
@@ -330,7 +330,7 @@ def _free_slug(
     return f"{slug}-{n}"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def question_copy(*, membership: Membership, question_id: int) -> m.Question:
     """Copy a visible question into the membership's workspace, where it can be edited."""
     require(membership, Capability.LIBRARY_EDIT)
@@ -367,7 +367,7 @@ def _validation_problems(exc: ValidationError) -> dict[str, list[str]]:
     return problems
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def question_update(
     *, membership: Membership, question_id: int, data: dict[str, Any]
 ) -> m.Question:
@@ -401,7 +401,7 @@ def question_update(
     return question
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def scorecard_copy(*, membership: Membership, scorecard_id: int) -> m.Scorecard:
     require(membership, Capability.LIBRARY_EDIT)
     source = access_scorecard(membership, scorecard_id)
@@ -426,7 +426,7 @@ def scorecard_copy(*, membership: Membership, scorecard_id: int) -> m.Scorecard:
     return copy
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def scorecard_update(
     *, membership: Membership, scorecard_id: int, data: dict[str, Any]
 ) -> m.Scorecard:
