@@ -10,7 +10,8 @@ from django.db import transaction
 from hireloop.accounts.errors import InvalidInput
 from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.services import audit_record
-from hireloop.library.models import Competency, Seniority
+from hireloop.library.models import Seniority
+from hireloop.library.selectors import competency_by_slug, competency_slugs
 
 from .models import Decision, FocusArea, Outcome
 from .selectors import RULE_KEYS, access_debrief, access_rules, debrief_of
@@ -69,7 +70,7 @@ def focus_area_request(
     decide ask (the debrief's door): an interviewer's free text would reach their peers' kits
     before those peers have scored."""
     application = access_debrief(membership, application_id)
-    found = Competency.objects.filter(slug=competency).first()
+    found = competency_by_slug(competency)
     if found is None or not reason.strip():
         raise InvalidInput(
             "Choose a competency and say what to probe.",
@@ -95,7 +96,7 @@ def _clean_rules(data: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(data) - set(RULE_KEYS))
     if unknown:
         problems["rules"] = [f"unknown setting: {', '.join(unknown)}"]
-    known = set(Competency.objects.values_list("slug", flat=True))
+    known = competency_slugs()
     for key, low, high in (("weights", 0.0, WEIGHT_MAX), ("minimums", 1.0, 5.0)):
         for slug, value in (data.get(key) or {}).items():
             if slug not in known:

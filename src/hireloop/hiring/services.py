@@ -15,8 +15,8 @@ from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
 from hireloop.accounts.validation import validated_save
 from hireloop.lib.resume import ResumeError, extract
-from hireloop.library.models import IndustryProfile, Scorecard, SkillRequirement, StageTemplate
-from hireloop.library.selectors import access_scorecard
+from hireloop.library.models import Scorecard, SkillRequirement, StageTemplate
+from hireloop.library.selectors import access_scorecard, industry_by_slug, stage_by_slug
 
 from .models import (
     Action,
@@ -86,7 +86,7 @@ def role_create(
 ) -> Role:
     """Open a role whose plan starts as a copy of the library's interview process."""
     require(membership, Capability.ROLE_MANAGE)
-    profile = IndustryProfile.objects.filter(slug=industry).first() if industry else None
+    profile = industry_by_slug(industry) if industry else None
     if industry and profile is None:
         raise InvalidInput("Unknown industry profile.", field_errors={"industry": ["unknown"]})
     if hiring_manager is None and membership.role == "hiring_manager":
@@ -142,7 +142,7 @@ def role_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -
         _check_manager(membership, manager)
         role.hiring_manager = manager
     if "industry" in data:
-        role.industry = IndustryProfile.objects.filter(slug=data["industry"]).first()
+        role.industry = industry_by_slug(data["industry"])
         if data["industry"] and role.industry is None:
             raise InvalidInput("Unknown industry profile.", field_errors={"industry": ["unknown"]})
     validated_save(role)
@@ -174,7 +174,7 @@ def plan_stage_add(
     template: str = "",
 ) -> PlanStage:
     role = access_role(membership, role_id, manage=True)
-    stage_template = StageTemplate.objects.filter(slug=template).first() if template else None
+    stage_template = stage_by_slug(template) if template else None
     last = role.stages.aggregate(last=Max("position"))["last"]
     stage = PlanStage(
         role=role,

@@ -24,7 +24,13 @@ from . import search
 from .cache import library_changed
 from .packs import schema
 from .packs.validate import Pack, load_valid_pack
-from .selectors import access_question, access_scorecard, questions_by_slug
+from .selectors import (
+    access_question,
+    access_scorecard,
+    competencies_by_slug,
+    competency_slugs,
+    questions_by_slug,
+)
 
 RECOMMENDATIONS = [[value, label] for value, label in m.Recommendation.choices]
 
@@ -379,7 +385,7 @@ def question_update(
         raise InvalidInput(
             "The question has problems.", field_errors=_validation_problems(exc)
         ) from None
-    competencies = {c.slug: c for c in m.Competency.objects.filter(slug__in=parsed.competencies)}
+    competencies = competencies_by_slug(list(parsed.competencies))
     unknown = [s for s in parsed.competencies if s not in competencies]
     if unknown:
         raise InvalidInput(
@@ -441,7 +447,7 @@ def scorecard_update(
         raise InvalidInput(
             "The scorecard has problems.", field_errors=_validation_problems(exc)
         ) from None
-    known = set(m.Competency.objects.values_list("slug", flat=True))
+    known = competency_slugs()
     unknown = sorted({c.competency for c in parsed.criteria} - known)
     if unknown:
         raise InvalidInput(
