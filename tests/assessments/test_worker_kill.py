@@ -74,7 +74,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killed_worker_run_completes_once(schema_assignment, reload_library, tmp_path, monkeypatch):
+# reload_library first: an earlier transactional test on this worker may have flushed the
+# library that schema_assignment's role needs.
+def test_killed_worker_run_completes_once(reload_library, schema_assignment, tmp_path, monkeypatch):
     (tmp_path / "data").mkdir()
     # The queue message is lost (as if the web process died before sending it): the worker
     # must find the run in the database by itself.

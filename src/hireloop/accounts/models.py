@@ -111,6 +111,56 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}...)"
 
 
+class AuditVerb(models.TextChoices):
+    """What an audit row records. The values are what ``AuditEvent.verb`` stores; the field has
+    no ``choices`` (older rows keep their verbs, and no migration is needed for a new one)."""
+
+    USER_CREATE = "user.create"
+    WORKSPACE_CREATE = "workspace.create"
+    WORKSPACE_UPDATE = "workspace.update"
+    MEMBERSHIP_SET = "membership.set"
+    API_TOKEN_CREATE = "api_token.create"  # noqa: S105 - a verb, not a secret
+    API_TOKEN_REVOKE = "api_token.revoke"  # noqa: S105 - a verb, not a secret
+    PACK_LOAD = "pack.load"
+    QUESTION_COPY = "question.copy"
+    QUESTION_UPDATE = "question.update"
+    SCORECARD_COPY = "scorecard.copy"
+    SCORECARD_UPDATE = "scorecard.update"
+    ROLE_CREATE = "role.create"
+    ROLE_UPDATE = "role.update"
+    ROLE_RULES = "role.rules"
+    PLAN_ADD_STAGE = "plan.add_stage"
+    PLAN_UPDATE_STAGE = "plan.update_stage"
+    PLAN_REMOVE_STAGE = "plan.remove_stage"
+    PLAN_MOVE_STAGE = "plan.move_stage"
+    CANDIDATE_CREATE = "candidate.create"
+    CANDIDATE_UPDATE = "candidate.update"
+    CANDIDATE_RESUME = "candidate.resume"
+    PREP_LINK_CREATE = "prep_link.create"
+    APPLICATION_CREATE = "application.create"
+    # One per pipeline move (hiring.pipeline.MOVES): "application.<action>".
+    APPLICATION_ADVANCE = "application.advance"
+    APPLICATION_BACK = "application.back"
+    APPLICATION_HOLD = "application.hold"
+    APPLICATION_RESUME = "application.resume"
+    APPLICATION_WITHDRAW = "application.withdraw"
+    APPLICATION_HIRE = "application.hire"
+    APPLICATION_REJECT = "application.reject"
+    INTERVIEW_SCHEDULE = "interview.schedule"
+    INTERVIEW_RESCHEDULE = "interview.reschedule"
+    INTERVIEW_CANCEL = "interview.cancel"
+    SCORECARD_SUBMIT = "scorecard.submit"
+    SCORECARD_AMEND = "scorecard.amend"
+    ASSIGNMENT_CREATE = "assignment.create"
+    ASSIGNMENT_REVIEW = "assignment.review"
+    SUBMISSION_CREATE = "submission.create"
+    GRADING_RUN_RETRY = "grading_run.retry"
+    GRADING_RUN_DONE = "grading_run.done"
+    CHECK_OVERRIDE = "check.override"
+    DECISION_RECORD = "decision.record"
+    FOCUS_AREA_REQUEST = "focus_area.request"
+
+
 class AuditEvent(models.Model):
     workspace = models.ForeignKey(
         Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"

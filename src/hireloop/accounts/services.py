@@ -6,28 +6,51 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from hireloop.lib.request_id import current_request_id
 
-from .errors import InvalidInput, NotFound
-from .models import ApiToken, AuditEvent, FailedLogin, Membership, Role, User, Workspace
+from .errors import NotFound
+from .models import ApiToken, AuditEvent, AuditVerb, FailedLogin, Membership, Role, User, Workspace
 from .permissions import Capability, can
 from .selectors import hash_token, require
+from .validation import validated_save
 
 
 def audit_record(
     *,
-    workspace: Workspace | None,
-    actor: User | None,
-    verb: str,
+    membership: Membership,
+    verb: AuditVerb,
     obj: models.Model,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write an audit row; call inside the transaction of the change it describes."""
+    """Write the audit row of a member's change (its workspace and user come from
+    ``membership``); call inside the transaction of the change it describes."""
+    return audit_record_system(
+        workspace=membership.workspace,
+        actor=membership.user,
+        verb=verb,
+        obj=obj,
+        before=before,
+        after=after,
+    )
+
+
+def audit_record_system(
+    *,
+    workspace: Workspace | None,
+    actor: User | None,
+    verb: AuditVerb,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """``audit_record`` for the changes no membership stands behind: signing up and creating a
+    workspace (the actor is not a member yet, or there is none), memberships and tokens given
+    to a user, the candidate portal and background jobs (``actor`` None). Call inside the
+    transaction of the change it describes."""
     return AuditEvent.objects.create(
         workspace=workspace,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -40,40 +63,49 @@ def audit_record(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def user_create(
     *, email: str, password: str, full_name: str = "", is_superuser: bool = False
 ) -> User:
     user = User(email=User.objects.normalize_email(email).lower(), full_name=full_name)
     user.is_superuser = user.is_staff = is_superuser
     user.set_password(password)
-    user.full_clean()
-    user.save()
-    audit_record(workspace=None, actor=None, verb="user.create", obj=user, after={"email": email})
+    validated_save(user)
+    audit_record_system(
+        workspace=None, actor=None, verb=AuditVerb.USER_CREATE, obj=user, after={"email": email}
+    )
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workspace_create(*, name: str, slug: str, owner: User | None = None) -> Workspace:
     workspace = Workspace(name=name, slug=slug)
-    workspace.full_clean()
-    workspace.save()
-    audit_record(
+    validated_save(workspace)
+    audit_record_system(
         workspace=workspace,
         actor=owner,
-        verb="workspace.create",
+        verb=AuditVerb.WORKSPACE_CREATE,
         obj=workspace,
         after={"name": name, "slug": slug},
     )
     if owner is not None:
-        membership_set(workspace=workspace, user=owner, role=Role.ADMIN, actor=owner)
+        _membership_set(workspace=workspace, user=owner, role=Role.ADMIN, actor=owner)
     return workspace
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_set(
     *, workspace: Workspace, user: User, role: str, actor: User | None
 ) -> Membership:
+    """Give ``user`` ``role`` in the workspace (joining it if need be); audited when it changes."""
+    return _membership_set(workspace=workspace, user=user, role=role, actor=actor)
+
+
+def _membership_set(
+    *, workspace: Workspace, user: User, role: str, actor: User | None
+) -> Membership:
+    """``membership_set`` inside the caller's transaction (``workspace_create`` makes the owner
+    an admin in its own)."""
     membership = Membership.objects.filter(workspace=workspace, user=user).first()
     if membership is not None and membership.role == role:
         return membership
@@ -81,12 +113,11 @@ def membership_set(
     if membership is None:
         membership = Membership(workspace=workspace, user=user, role=role)
     membership.role = role
-    membership.full_clean(validate_unique=False)
-    membership.save()
-    audit_record(
+    validated_save(membership, validate_unique=False)
+    audit_record_system(
         workspace=workspace,
         actor=actor,
-        verb="membership.set",
+        verb=AuditVerb.MEMBERSHIP_SET,
         obj=membership,
         before=before,
         after={"user": user.email, "role": role},
@@ -94,17 +125,20 @@ def membership_set(
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def api_token_create(*, workspace: Workspace, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored or shown again."""
     prefix = secrets.token_hex(4)
     secret = f"hl_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken(workspace=workspace, user=user, name=name, prefix=prefix)
     token.token_hash = hash_token(secret)
-    token.full_clean()
-    token.save()
-    audit_record(
-        workspace=workspace, actor=user, verb="api_token.create", obj=token, after={"name": name}
+    validated_save(token)
+    audit_record_system(
+        workspace=workspace,
+        actor=user,
+        verb=AuditVerb.API_TOKEN_CREATE,
+        obj=token,
+        after={"name": name},
     )
     return token, secret
 
@@ -122,7 +156,7 @@ def api_token_mark_used(*, token: ApiToken) -> None:
         token.last_used_at = now
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def api_token_revoke(*, membership: Membership, token_id: int) -> ApiToken:
     """Revoke one of the member's own tokens (admins: any token of the workspace). Revoking
     twice changes nothing; another member's token is reported as not found."""
@@ -140,16 +174,15 @@ def api_token_revoke(*, membership: Membership, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="api_token.revoke",
+            membership=membership,
+            verb=AuditVerb.API_TOKEN_REVOKE,
             obj=token,
             after={"name": token.name, "prefix": token.prefix, "user": token.user.email},
         )
     return token
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workspace_update(*, membership: Membership, name: str, feedback_visibility: str) -> Workspace:
     """Rename the workspace and choose when interviewers see each other's scorecards."""
     require(membership, Capability.WORKSPACE_MANAGE)
@@ -157,20 +190,13 @@ def workspace_update(*, membership: Membership, name: str, feedback_visibility: 
     before = {"name": workspace.name, "feedback_visibility": workspace.feedback_visibility}
     workspace.name = name.strip()
     workspace.feedback_visibility = feedback_visibility
-    try:
-        workspace.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(
-            "Please correct the highlighted fields.", field_errors=exc.message_dict
-        ) from None
     after = {"name": workspace.name, "feedback_visibility": workspace.feedback_visibility}
     if after == before:
         return workspace
-    workspace.save(update_fields=["name", "feedback_visibility"])
+    validated_save(workspace, update_fields=["name", "feedback_visibility"])
     audit_record(
-        workspace=workspace,
-        actor=membership.user,
-        verb="workspace.update",
+        membership=membership,
+        verb=AuditVerb.WORKSPACE_UPDATE,
         obj=workspace,
         before=before,
         after=after,

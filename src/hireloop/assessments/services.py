@@ -7,21 +7,21 @@ import shutil
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
-from hireloop.accounts.services import audit_record
+from hireloop.accounts.services import audit_record, audit_record_system
+from hireloop.accounts.validation import validated_save
 from hireloop.hiring.selectors import access_application
 from hireloop.lib.archive import ArchiveRejected, safe_extract
 from hireloop.library.models import PracticalTask
@@ -52,15 +52,6 @@ class PortalLinkError(Exception):
     def __init__(self, message: str, *, status: int) -> None:
         super().__init__(message)
         self.status = status  # 404 for a link that never was, 410 for one that ran out
-
-
-def _clean(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(
-            "Please correct the highlighted fields.", field_errors=exc.message_dict
-        ) from None
 
 
 def submission_kind(task: PracticalTask) -> SubmissionKind:
@@ -99,7 +90,7 @@ def assignment_create(
             "The deadline must be in the future and at most 30 days away.",
             field_errors={"deadline": ["Choose a moment in the next 30 days."]},
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assignment = Assignment(
             workspace_id=membership.workspace_id,
             application=application,
@@ -107,12 +98,10 @@ def assignment_create(
             deadline=deadline,
             created_by=membership.user,
         )
-        _clean(assignment)
-        assignment.save()
+        validated_save(assignment)
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="assignment.create",
+            membership=membership,
+            verb=AuditVerb.ASSIGNMENT_CREATE,
             obj=assignment,
             after={"task": task.slug, "deadline": deadline.isoformat()},
         )
@@ -216,7 +205,7 @@ def submission_create(
             raise InvalidInput("The SQL is too long.", field_errors={"text": ["At most 200 KB."]})
         submission.text = text
         submission.size = len(text.encode())
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         earlier = list(
             Submission.objects.select_for_update().filter(
                 assignment=assignment, replaced_by__isnull=True
@@ -226,10 +215,10 @@ def submission_create(
             submission.archive.save(f"{assignment.pk}-{submission.filename}", upload, save=False)
         submission.save()
         Submission.objects.filter(pk__in=[s.pk for s in earlier]).update(replaced_by=submission)
-        audit_record(
+        audit_record_system(
             workspace=assignment.workspace,
             actor=None,
-            verb="submission.create",
+            verb=AuditVerb.SUBMISSION_CREATE,
             obj=submission,
             after={"assignment": assignment.pk, "kind": kind, "size": submission.size},
         )
@@ -260,12 +249,11 @@ def grading_run_retry(*, membership: Membership, assignment_id: int) -> GradingR
         raise Conflict("There is no submission to grade.")
     if submission.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise Conflict("This submission is being graded already.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         run = _run_queue(submission)
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="grading_run.retry",
+            membership=membership,
+            verb=AuditVerb.GRADING_RUN_RETRY,
             obj=run,
         )
     return run
@@ -347,7 +335,7 @@ def check_override(
     if errors:
         raise InvalidInput("The override is incomplete.", field_errors=errors)
     before = {"result": check.final_result, "points": check.final_points}
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         check.override_result = result
         check.override_points = points
         check.override_reason = reason[:2000]
@@ -355,9 +343,8 @@ def check_override(
         check.overridden_at = timezone.now()
         check.save()
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="check.override",
+            membership=membership,
+            verb=AuditVerb.CHECK_OVERRIDE,
             obj=check,
             before=before,
             after={"result": result, "points": points, "reason": check.override_reason},
@@ -377,17 +364,15 @@ def assignment_review(
             "Score the work from 1 to 5.", field_errors={"score": ["A whole number from 1 to 5."]}
         )
     before = {"score": assignment.review_score}
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assignment.review_score = score
         assignment.review_notes = notes.strip()[:5000]
         assignment.reviewed_by = membership.user
         assignment.reviewed_at = timezone.now()
-        _clean(assignment)
-        assignment.save()
+        validated_save(assignment)
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="assignment.review",
+            membership=membership,
+            verb=AuditVerb.ASSIGNMENT_REVIEW,
             obj=assignment,
             before=before,
             after={"score": score},
@@ -435,7 +420,7 @@ def grading_run_execute(*, run_id: int, worker: str) -> bool:
 
 def _finish_done(run: GradingRun, reporter: RunReporter, worker: str, report: Report) -> None:
     reporter.log(f"Done: {report.score:g} of {report.max_score:g} points")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         won = GradingRun.objects.filter(
             pk=run.pk, claimed_by=worker, status=RunStatus.RUNNING
         ).update(
@@ -466,10 +451,10 @@ def _finish_done(run: GradingRun, reporter: RunReporter, worker: str, report: Re
             )
             for position, check in enumerate(report.checks)
         )
-        audit_record(
+        audit_record_system(
             workspace=run.submission.assignment.workspace,
             actor=None,
-            verb="grading_run.done",
+            verb=AuditVerb.GRADING_RUN_DONE,
             obj=run,
             after={"score": report.score, "max_score": report.max_score},
         )

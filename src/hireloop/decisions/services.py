@@ -8,16 +8,17 @@ from typing import Any
 from django.db import transaction
 
 from hireloop.accounts.errors import InvalidInput
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.services import audit_record
-from hireloop.library.models import Competency, Seniority
+from hireloop.library.models import Seniority
+from hireloop.library.selectors import competency_by_slug, competency_slugs
 
 from .models import Decision, FocusArea, Outcome
 from .selectors import RULE_KEYS, access_debrief, access_rules, debrief_of
 from .suggest import WEIGHT_MAX
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def decision_record(
     *, membership: Membership, application_id: int, outcome: str, rationale: str, level: str = ""
 ) -> Decision:
@@ -48,9 +49,8 @@ def decision_record(
         decided_by=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="decision.record",
+        membership=membership,
+        verb=AuditVerb.DECISION_RECORD,
         obj=decision,
         after={
             "outcome": outcome,
@@ -62,7 +62,7 @@ def decision_record(
     return decision
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def focus_area_request(
     *, membership: Membership, application_id: int, competency: str, reason: str
 ) -> FocusArea:
@@ -70,7 +70,7 @@ def focus_area_request(
     decide ask (the debrief's door): an interviewer's free text would reach their peers' kits
     before those peers have scored."""
     application = access_debrief(membership, application_id)
-    found = Competency.objects.filter(slug=competency).first()
+    found = competency_by_slug(competency)
     if found is None or not reason.strip():
         raise InvalidInput(
             "Choose a competency and say what to probe.",
@@ -83,9 +83,8 @@ def focus_area_request(
         requested_by=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="focus_area.request",
+        membership=membership,
+        verb=AuditVerb.FOCUS_AREA_REQUEST,
         obj=area,
         after={"competency": competency, "reason": area.reason},
     )
@@ -97,7 +96,7 @@ def _clean_rules(data: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(data) - set(RULE_KEYS))
     if unknown:
         problems["rules"] = [f"unknown setting: {', '.join(unknown)}"]
-    known = set(Competency.objects.values_list("slug", flat=True))
+    known = competency_slugs()
     for key, low, high in (("weights", 0.0, WEIGHT_MAX), ("minimums", 1.0, 5.0)):
         for slug, value in (data.get(key) or {}).items():
             if slug not in known:
@@ -115,7 +114,7 @@ def _clean_rules(data: dict[str, Any]) -> dict[str, Any]:
     return {k: data[k] for k in RULE_KEYS if k in data}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def role_rules_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -> None:
     """Replace the role's overrides of the derived decision rules."""
     role = access_rules(membership, role_id)
@@ -123,9 +122,8 @@ def role_rules_update(*, membership: Membership, role_id: int, data: dict[str, A
     role.rules = _clean_rules(data)
     role.save(update_fields=["rules", "updated_at"])
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="role.rules",
+        membership=membership,
+        verb=AuditVerb.ROLE_RULES,
         obj=role,
         before=before,
         after=role.rules,

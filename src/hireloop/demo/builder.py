@@ -1,6 +1,11 @@
 """Demo data: a workspace where every page shows something real, built through the services so
 it obeys the same rules as data entered by people. ``build_scale`` adds a large workspace for
-measuring speed at volume."""
+measuring speed at volume.
+
+Each service commits its own change (the outermost write of a service is a durable
+transaction), so a build is not one transaction: one that fails half way leaves what it made,
+and running it again reports the workspace as already there. Delete the workspace to start over.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
 from hireloop.accounts.models import Membership, Role, User, Workspace
@@ -251,7 +255,6 @@ def _backdate(application: Application, days: int) -> None:
     )
 
 
-@transaction.atomic
 def build_demo(seed: int = 7) -> tuple[Workspace, bool]:
     """The small demo workspace; returns it and whether anything was created."""
     workspace = Workspace.objects.filter(slug="acme").first()
@@ -406,7 +409,6 @@ def _practical_tasks(cast: Cast, role: JobRole, *, waiting: Application) -> None
     )
 
 
-@transaction.atomic
 def build_scale(candidates: int, *, seed: int = 11) -> tuple[Workspace, bool]:
     """A large workspace ('bigco'): 5 roles, ``candidates`` candidates with applications spread
     over the stages, and one interview with two submitted scorecards per four candidates."""

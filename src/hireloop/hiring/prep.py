@@ -13,7 +13,7 @@ from django.core import signing
 from django.utils import timezone
 
 from hireloop.accounts.errors import InvalidInput
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
@@ -40,9 +40,8 @@ def prep_link_create(*, membership: Membership, application_id: int, days: int =
     expires = timezone.now() + timedelta(days=days)
     token = signing.dumps({"a": application.pk, "e": int(expires.timestamp())}, salt=SALT)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="prep_link.create",
+        membership=membership,
+        verb=AuditVerb.PREP_LINK_CREATE,
         obj=application,
         after={"expires": expires.isoformat()},
     )

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput, PermissionDenied
-from hireloop.accounts.models import Membership, User
+from hireloop.accounts.models import AuditVerb, Membership, User
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
+from hireloop.accounts.validation import validated_save
 from hireloop.lib.resume import ResumeError, extract
-from hireloop.library.models import IndustryProfile, Scorecard, SkillRequirement, StageTemplate
-from hireloop.library.selectors import access_scorecard
+from hireloop.library.models import Scorecard, SkillRequirement, StageTemplate
+from hireloop.library.selectors import access_scorecard, industry_by_slug, stage_by_slug
 
 from .models import (
     Action,
@@ -40,20 +40,6 @@ from .selectors import (
     may_record_hire,
     plan_of,
 )
-
-
-def _invalid(exc: ValidationError) -> InvalidInput:
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return InvalidInput("Please correct the highlighted fields.", field_errors=fields)
-
-
-def _save(obj: Any, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-    obj.save()
-
 
 # Roles and plans ---------------------------------------------------------------------------
 
@@ -87,7 +73,7 @@ def _check_manager(membership: Membership, user: User | None, *, opening: bool =
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def role_create(
     *,
     membership: Membership,
@@ -99,7 +85,7 @@ def role_create(
 ) -> Role:
     """Open a role whose plan starts as a copy of the library's interview process."""
     require(membership, Capability.ROLE_MANAGE)
-    profile = IndustryProfile.objects.filter(slug=industry).first() if industry else None
+    profile = industry_by_slug(industry) if industry else None
     if industry and profile is None:
         raise InvalidInput("Unknown industry profile.", field_errors={"industry": ["unknown"]})
     if hiring_manager is None and membership.role == "hiring_manager":
@@ -113,7 +99,7 @@ def role_create(
         industry=profile,
         hiring_manager=hiring_manager,
     )
-    _save(role)
+    validated_save(role)
     templates = (
         StageTemplate.objects.filter(process_position__isnull=False)
         .select_related("scorecard__current_version")
@@ -133,16 +119,15 @@ def role_create(
         )
     _map_skills(role)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="role.create",
+        membership=membership,
+        verb=AuditVerb.ROLE_CREATE,
         obj=role,
         after={"title": role.title, "seniority": seniority, "industry": industry},
     )
     return role
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def role_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -> Role:
     role = access_role(membership, role_id, manage=True)
     before = {k: getattr(role, k) for k in ("title", "team", "seniority", "status")}
@@ -156,14 +141,13 @@ def role_update(*, membership: Membership, role_id: int, data: dict[str, Any]) -
         _check_manager(membership, manager)
         role.hiring_manager = manager
     if "industry" in data:
-        role.industry = IndustryProfile.objects.filter(slug=data["industry"]).first()
+        role.industry = industry_by_slug(data["industry"])
         if data["industry"] and role.industry is None:
             raise InvalidInput("Unknown industry profile.", field_errors={"industry": ["unknown"]})
-    _save(role)
+    validated_save(role)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="role.update",
+        membership=membership,
+        verb=AuditVerb.ROLE_UPDATE,
         obj=role,
         before=before,
         after={k: getattr(role, k) for k in before},
@@ -178,7 +162,7 @@ def _scorecard_version(membership: Membership, scorecard_id: int) -> Any:
     return card.current_version
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_stage_add(
     *,
     membership: Membership,
@@ -189,7 +173,7 @@ def plan_stage_add(
     template: str = "",
 ) -> PlanStage:
     role = access_role(membership, role_id, manage=True)
-    stage_template = StageTemplate.objects.filter(slug=template).first() if template else None
+    stage_template = stage_by_slug(template) if template else None
     last = role.stages.aggregate(last=Max("position"))["last"]
     stage = PlanStage(
         role=role,
@@ -200,19 +184,18 @@ def plan_stage_add(
         scorecard_version=_scorecard_version(membership, scorecard_id),
         minutes=minutes,
     )
-    _save(stage)
+    validated_save(stage)
     _map_skills(role)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="plan.add_stage",
+        membership=membership,
+        verb=AuditVerb.PLAN_ADD_STAGE,
         obj=stage,
         after={"name": stage.name, "position": stage.position},
     )
     return stage
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_stage_update(
     *,
     membership: Membership,
@@ -229,7 +212,7 @@ def plan_stage_update(
         stage.minutes = minutes
     if scorecard_id is not None:
         stage.scorecard_version = _scorecard_version(membership, scorecard_id)
-    _save(stage)
+    validated_save(stage)
     if interviewer_ids is not None:
         members = set(
             Membership.objects.filter(
@@ -245,25 +228,23 @@ def plan_stage_update(
         stage.interviewers.set(members)
     _map_skills(stage.role)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="plan.update_stage",
+        membership=membership,
+        verb=AuditVerb.PLAN_UPDATE_STAGE,
         obj=stage,
         after={"name": stage.name, "minutes": stage.minutes, "interviewers": interviewer_ids},
     )
     return stage
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_stage_remove(*, membership: Membership, stage_id: int) -> None:
     stage = access_plan_stage(membership, stage_id, manage=True)
     if stage.applications.exists():
         raise Conflict("Candidates are in this stage: move them before removing it.")
     role = stage.role
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="plan.remove_stage",
+        membership=membership,
+        verb=AuditVerb.PLAN_REMOVE_STAGE,
         obj=stage,
         before={"name": stage.name, "position": stage.position},
     )
@@ -274,7 +255,7 @@ def plan_stage_remove(*, membership: Membership, stage_id: int) -> None:
     _map_skills(role)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_stage_move(*, membership: Membership, stage_id: int, offset: int) -> PlanStage:
     """Move a stage ``offset`` places (negative: earlier) in its role's plan."""
     stage = access_plan_stage(membership, stage_id, manage=True)
@@ -286,9 +267,8 @@ def plan_stage_move(*, membership: Membership, stage_id: int, offset: int) -> Pl
         if s.position != position:
             PlanStage.objects.filter(pk=s.pk).update(position=position)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="plan.move_stage",
+        membership=membership,
+        verb=AuditVerb.PLAN_MOVE_STAGE,
         obj=stage,
         before={"position": index},
         after={"position": target},
@@ -348,26 +328,25 @@ def _save_unique(candidate: Candidate) -> None:
             f"{other.name} already has this email address.",
             field_errors={"email": [f"already used by candidate {other.pk}"]},
         )
-    _save(candidate, exclude=["workspace"])
+    validated_save(candidate, exclude=["workspace"])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def candidate_create(*, membership: Membership, data: dict[str, Any]) -> Candidate:
     require(membership, Capability.CANDIDATE_MANAGE)
     candidate = Candidate(workspace=membership.workspace)
     _clean_candidate(candidate, data)
     _save_unique(candidate)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="candidate.create",
+        membership=membership,
+        verb=AuditVerb.CANDIDATE_CREATE,
         obj=candidate,
         after={"name": candidate.name, "email": candidate.email},
     )
     return candidate
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def candidate_update(
     *, membership: Membership, candidate_id: int, data: dict[str, Any]
 ) -> Candidate:
@@ -376,9 +355,8 @@ def candidate_update(
     _clean_candidate(candidate, data)
     _save_unique(candidate)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="candidate.update",
+        membership=membership,
+        verb=AuditVerb.CANDIDATE_UPDATE,
         obj=candidate,
         before=before,
         after={"name": candidate.name, "email": candidate.email},
@@ -386,7 +364,7 @@ def candidate_update(
     return candidate
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def candidate_attach_resume(
     *, membership: Membership, candidate_id: int, filename: str, data: bytes
 ) -> Candidate:
@@ -402,9 +380,8 @@ def candidate_attach_resume(
     candidate.search_document = _search_document(candidate)
     candidate.save()
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="candidate.resume",
+        membership=membership,
+        verb=AuditVerb.CANDIDATE_RESUME,
         obj=candidate,
         after={"file": candidate.resume_name, "chars": len(extracted.text)},
     )
@@ -414,7 +391,7 @@ def candidate_attach_resume(
 # Applications and the pipeline -------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def application_create(*, membership: Membership, candidate_id: int, role_id: int) -> Application:
     require(membership, Capability.CANDIDATE_MANAGE)
     candidate = access_candidate(membership, candidate_id, manage=True)
@@ -426,7 +403,7 @@ def application_create(*, membership: Membership, candidate_id: int, role_id: in
         raise Conflict("This role has no interview stages yet.")
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: the duplicate is reported, not the rollback
             application = Application.objects.create(
                 workspace=membership.workspace,
                 candidate=candidate,
@@ -445,13 +422,24 @@ def application_create(*, membership: Membership, candidate_id: int, role_id: in
         at=now,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="application.create",
+        membership=membership,
+        verb=AuditVerb.APPLICATION_CREATE,
         obj=application,
         after={"candidate": candidate.pk, "role": role.pk},
     )
     return application
+
+
+# The audit verb of each pipeline move (move_target refuses any other action first).
+MOVE_VERBS: dict[str, AuditVerb] = {
+    Action.ADVANCE: AuditVerb.APPLICATION_ADVANCE,
+    Action.BACK: AuditVerb.APPLICATION_BACK,
+    Action.HOLD: AuditVerb.APPLICATION_HOLD,
+    Action.RESUME: AuditVerb.APPLICATION_RESUME,
+    Action.WITHDRAW: AuditVerb.APPLICATION_WITHDRAW,
+    Action.HIRE: AuditVerb.APPLICATION_HIRE,
+    Action.REJECT: AuditVerb.APPLICATION_REJECT,
+}
 
 
 def application_move(
@@ -473,7 +461,7 @@ def application_move(
         )
     if action == Action.HIRE and not may_record_hire(membership, application):
         raise PermissionDenied("Only hiring managers and admins record a hire.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = Application.objects.select_related("role", "stage").get(pk=application.pk)
         if current.version != version:
             raise _stale(current)
@@ -500,9 +488,8 @@ def application_move(
             at=now,
         )
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb=f"application.{action}",
+            membership=membership,
+            verb=MOVE_VERBS[action],
             obj=current,
             before={"stage": current.stage.name, "status": current.status},
             after={"stage": move.stage.name, "status": move.status, "reason": reason},

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
 from hireloop.accounts.services import audit_record
+from hireloop.accounts.validation import validated_save
 from hireloop.hiring.models import Application, PlanStage
 from hireloop.hiring.selectors import access_application
 from hireloop.library.models import Question
@@ -33,13 +33,13 @@ from .selectors import SCORECARD_RELATIONS, access_interview
 from .validation import MAX_NOTES, MAX_PROMPT, scorecard_missing, scorecard_validate
 
 
-def _clean(interview: Interview) -> None:
-    try:
-        interview.full_clean(exclude=["workspace", "application", "stage", "scorecard_version"])
-    except ValidationError as exc:
-        raise InvalidInput(
-            "Please correct the interview details.", field_errors=exc.message_dict
-        ) from None
+def _save(interview: Interview) -> None:
+    """Validated save; the excluded relations were checked by the access doors already."""
+    validated_save(
+        interview,
+        exclude=["workspace", "application", "stage", "scorecard_version"],
+        message="Please correct the interview details.",
+    )
 
 
 def _members(membership: Membership, user_ids: list[int]) -> list[int]:
@@ -65,7 +65,7 @@ def _aware(starts_at: datetime) -> datetime:
     return starts_at
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def interview_schedule(
     *,
     membership: Membership,
@@ -98,23 +98,21 @@ def interview_schedule(
         scorecard_version=stage.scorecard_version,
         created_by=membership.user,
     )
-    _clean(interview)
-    interview.save()
+    _save(interview)
     interview.interviewers.set(_members(membership, interviewer_ids))
     InterviewChange.objects.create(
         interview=interview, action="schedule", starts_at=interview.starts_at, actor=membership.user
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="interview.schedule",
+        membership=membership,
+        verb=AuditVerb.INTERVIEW_SCHEDULE,
         obj=interview,
         after={"starts_at": interview.starts_at.isoformat(), "stage": stage.name},
     )
     return interview
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def interview_reschedule(
     *,
     membership: Membership,
@@ -135,8 +133,7 @@ def interview_reschedule(
     if location is not None:
         interview.location = location.strip()
     interview.sequence += 1
-    _clean(interview)
-    interview.save()
+    _save(interview)
     if interviewer_ids is not None:
         interview.interviewers.set(_members(membership, interviewer_ids))
     InterviewChange.objects.create(
@@ -147,9 +144,8 @@ def interview_reschedule(
         actor=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="interview.reschedule",
+        membership=membership,
+        verb=AuditVerb.INTERVIEW_RESCHEDULE,
         obj=interview,
         before={"starts_at": before.isoformat()},
         after={"starts_at": interview.starts_at.isoformat(), "reason": reason},
@@ -157,7 +153,7 @@ def interview_reschedule(
     return interview
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def interview_cancel(*, membership: Membership, interview_id: int, reason: str) -> Interview:
     interview = access_interview(membership, interview_id, schedule=True)
     if interview.status == InterviewStatus.CANCELLED:
@@ -177,9 +173,8 @@ def interview_cancel(*, membership: Membership, interview_id: int, reason: str) 
         actor=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="interview.cancel",
+        membership=membership,
+        verb=AuditVerb.INTERVIEW_CANCEL,
         obj=interview,
         after={"reason": reason},
     )
@@ -327,7 +322,7 @@ def feedback_save_draft(
         membership, interview_id, take_part=True, related=SCORECARD_RELATIONS
     )
     scorecard = _prepare(membership, interview, data, complete=False)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         status, _ = _interview_state(membership, interview.pk)
         feedback = _own_feedback(membership, interview.pk, lock=True)
         _refuse_change(status, feedback)
@@ -360,7 +355,7 @@ def feedback_submit(
     that the member still takes part."""
     interview = _interview_to_submit(membership, interview_id, interview)
     scorecard = None if data is None else _prepare(membership, interview, data, complete=True)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         status, interviewers = _interview_state(membership, interview.pk)
         feedback = _own_feedback(membership, interview.pk, lock=True)
         _refuse_submit(interview, status, feedback, with_data=scorecard is not None)
@@ -372,9 +367,8 @@ def feedback_submit(
             others = [i for i in interviewers if i != membership.user_id]
             _complete_when_all_submitted(interview.pk, others)
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="scorecard.submit",
+            membership=membership,
+            verb=AuditVerb.SCORECARD_SUBMIT,
             obj=feedback,
             after={"recommendation": feedback.recommendation, "ratings": feedback.ratings},
         )
@@ -468,7 +462,7 @@ def _complete_when_all_submitted(interview_id: int, others: list[int]) -> None:
     Interview.objects.filter(pk=interview_id).update(status=InterviewStatus.COMPLETED)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def feedback_amend(
     *, membership: Membership, interview_id: int, data: dict[str, Any], reason: str
 ) -> Feedback:
@@ -499,9 +493,8 @@ def feedback_amend(
         created_by=membership.user,
     )
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="scorecard.amend",
+        membership=membership,
+        verb=AuditVerb.SCORECARD_AMEND,
         obj=feedback,
         before={"recommendation": before["recommendation"], "ratings": before["ratings"]},
         after={

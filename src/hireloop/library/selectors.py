@@ -177,6 +177,15 @@ def competency_by_slug(slug: str) -> m.Competency | None:
     return competency_list().filter(slug=slug).first()
 
 
+def competencies_by_slug(slugs: list[str]) -> dict[str, m.Competency]:
+    """The competencies among ``slugs`` that exist, by slug."""
+    return {c.slug: c for c in competency_list().filter(slug__in=slugs)}
+
+
+def competency_slugs() -> set[str]:
+    return set(m.Competency.objects.values_list("slug", flat=True))
+
+
 def question_competencies(question: m.Question) -> list[m.Competency]:
     """The question's competencies (prefetched by ``question_detail``)."""
     return list(question.competencies.all())
@@ -268,6 +277,10 @@ def skill_list() -> QuerySet[m.SkillRequirement]:
 
 def industry_list() -> QuerySet[m.IndustryProfile]:
     return m.IndustryProfile.objects.all()
+
+
+def industry_by_slug(slug: str) -> m.IndustryProfile | None:
+    return industry_list().filter(slug=slug).first()
 
 
 def red_flag_list() -> QuerySet[m.CandidateRedFlag]:

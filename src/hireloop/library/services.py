@@ -13,17 +13,24 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from hireloop.accounts.errors import InvalidInput
-from hireloop.accounts.models import Membership
+from hireloop.accounts.models import AuditVerb, Membership
 from hireloop.accounts.permissions import Capability
 from hireloop.accounts.selectors import require
-from hireloop.accounts.services import audit_record
+from hireloop.accounts.services import audit_record, audit_record_system
+from hireloop.accounts.validation import validated_save
 
 from . import models as m
 from . import search
 from .cache import library_changed
 from .packs import schema
 from .packs.validate import Pack, load_valid_pack
-from .selectors import access_question, access_scorecard, questions_by_slug
+from .selectors import (
+    access_question,
+    access_scorecard,
+    competencies_by_slug,
+    competency_slugs,
+    questions_by_slug,
+)
 
 RECOMMENDATIONS = [[value, label] for value, label in m.Recommendation.choices]
 
@@ -119,7 +126,7 @@ def _sync_simple(model: type[Any], pack_row: m.Pack, items: list[Any], build: An
     return len(items)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def pack_load(*, path: Path | str, force: bool = False) -> LoadReport:
     """Validate the pack at ``path`` and upsert it by slug. Raises PackError and loads nothing
     when anything is invalid; does nothing when the content hash is unchanged."""
@@ -151,10 +158,10 @@ def pack_load(*, path: Path | str, force: bool = False) -> LoadReport:
     )
     _load_rows(pack, pack_row)
     library_changed()  # retiring rows is a QuerySet.update, which sends no signal
-    audit_record(
+    audit_record_system(
         workspace=None,
         actor=None,
-        verb="pack.load",
+        verb=AuditVerb.PACK_LOAD,
         obj=pack_row,
         before={"content_hash": existing.content_hash} if existing else None,
         after={"content_hash": pack.content_hash, **counts},
@@ -329,7 +336,7 @@ def _free_slug(
     return f"{slug}-{n}"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def question_copy(*, membership: Membership, question_id: int) -> m.Question:
     """Copy a visible question into the membership's workspace, where it can be edited."""
     require(membership, Capability.LIBRARY_EDIT)
@@ -341,14 +348,12 @@ def question_copy(*, membership: Membership, question_id: int) -> m.Question:
     copy.pack = None
     copy.copied_from = source
     copy.slug = _free_slug(m.Question, membership, source.slug)
-    copy.full_clean()
-    copy.save()
+    validated_save(copy)
     copy.competencies.set(competencies)
     search.index_questions([copy.pk])
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="question.copy",
+        membership=membership,
+        verb=AuditVerb.QUESTION_COPY,
         obj=copy,
         after={"copied_from": source.pk, "slug": copy.slug},
     )
@@ -368,7 +373,7 @@ def _validation_problems(exc: ValidationError) -> dict[str, list[str]]:
     return problems
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def question_update(
     *, membership: Membership, question_id: int, data: dict[str, Any]
 ) -> m.Question:
@@ -380,7 +385,7 @@ def question_update(
         raise InvalidInput(
             "The question has problems.", field_errors=_validation_problems(exc)
         ) from None
-    competencies = {c.slug: c for c in m.Competency.objects.filter(slug__in=parsed.competencies)}
+    competencies = competencies_by_slug(list(parsed.competencies))
     unknown = [s for s in parsed.competencies if s not in competencies]
     if unknown:
         raise InvalidInput(
@@ -389,14 +394,12 @@ def question_update(
     before = {"prompt": question.prompt}
     for field, value in _question_fields(parsed, competencies).items():
         setattr(question, field, value)
-    question.full_clean()
-    question.save()
+    validated_save(question)
     question.competencies.set([competencies[s] for s in parsed.competencies])
     search.index_questions([question.pk])
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="question.update",
+        membership=membership,
+        verb=AuditVerb.QUESTION_UPDATE,
         obj=question,
         before=before,
         after={"prompt": question.prompt},
@@ -404,7 +407,7 @@ def question_update(
     return question
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def scorecard_copy(*, membership: Membership, scorecard_id: int) -> m.Scorecard:
     require(membership, Capability.LIBRARY_EDIT)
     source = access_scorecard(membership, scorecard_id)
@@ -417,21 +420,19 @@ def scorecard_copy(*, membership: Membership, scorecard_id: int) -> m.Scorecard:
         summary=source.summary,
         minutes=source.minutes,
     )
-    copy.full_clean()
-    copy.save()
+    validated_save(copy)
     assert source.current_version is not None
     _new_version_if_changed(copy, source.current_version.snapshot, by=membership.user)
     audit_record(
-        workspace=membership.workspace,
-        actor=membership.user,
-        verb="scorecard.copy",
+        membership=membership,
+        verb=AuditVerb.SCORECARD_COPY,
         obj=copy,
         after={"copied_from": source.pk, "slug": copy.slug},
     )
     return copy
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def scorecard_update(
     *, membership: Membership, scorecard_id: int, data: dict[str, Any]
 ) -> m.Scorecard:
@@ -446,7 +447,7 @@ def scorecard_update(
         raise InvalidInput(
             "The scorecard has problems.", field_errors=_validation_problems(exc)
         ) from None
-    known = set(m.Competency.objects.values_list("slug", flat=True))
+    known = competency_slugs()
     unknown = sorted({c.competency for c in parsed.criteria} - known)
     if unknown:
         raise InvalidInput(
@@ -466,14 +467,12 @@ def scorecard_update(
         parsed.summary,
         parsed.minutes,
     )
-    scorecard.full_clean()
-    scorecard.save()
+    validated_save(scorecard)
     changed = _new_version_if_changed(scorecard, scorecard_snapshot(parsed), by=membership.user)
     if changed:
         audit_record(
-            workspace=membership.workspace,
-            actor=membership.user,
-            verb="scorecard.update",
+            membership=membership,
+            verb=AuditVerb.SCORECARD_UPDATE,
             obj=scorecard,
             before={"version": before},
             after={"version": scorecard.current_version.number},  # type: ignore[union-attr]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hireloop.accounts.errors import InvalidInput
 from hireloop.accounts.models import Role, User, Workspace
 from hireloop.accounts.services import membership_set, user_create
 
@@ -37,8 +37,9 @@ class Command(BaseCommand):
                 full_name=opts["name"],
                 is_superuser=opts["superuser"],
             )
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from None
+        except InvalidInput as exc:
+            problems = [m for messages in exc.field_errors.values() for m in messages]
+            raise CommandError("; ".join(problems)) from None
         if workspace is not None:
             membership_set(workspace=workspace, user=user, role=opts["role"], actor=None)
         self.stdout.write(f"created {user.email}")
