@@ -19,7 +19,7 @@ from hireloop.accounts.errors import DomainError
 from hireloop.assessments import selectors, services
 from hireloop.assessments.models import Assignment, SubmissionKind
 
-from ..task_display import sql_material
+from ..assessments.display import sql_material
 
 # Room for the form's own fields (token, text) around the file in a multipart body.
 FORM_OVERHEAD = 64 * 1024

@@ -11,9 +11,7 @@ from django import forms
 from hireloop.hiring.models import RejectReason, RoleStatus
 from hireloop.library.models import Seniority
 
-from .forms import LinesField
-
-Choices = list[tuple[Any, str]]
+from ..forms import Choices, DomainErrorsMixin, LinesField
 
 
 class CommaField(forms.CharField):
@@ -25,24 +23,6 @@ class CommaField(forms.CharField):
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
         return [part.strip() for part in text.split(",") if part.strip()]
-
-
-class DomainErrorsMixin:
-    """Put a service's ``field_errors`` beside the matching fields, the rest above the form."""
-
-    fields: dict[str, forms.Field]
-    aliases: dict[str, str] = {}
-
-    def add_domain_errors(self, field_errors: dict[str, list[str]], fallback: str = "") -> None:
-        added = False
-        for name, messages in field_errors.items():
-            name = self.aliases.get(name, name)
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)  # type: ignore[attr-defined]
-                added = True
-        if not added and fallback:
-            self.add_error(None, fallback)  # type: ignore[attr-defined]
 
 
 class RoleForm(DomainErrorsMixin, forms.Form):

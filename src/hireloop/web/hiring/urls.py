@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import hiring
+from . import views_roles as hiring
 
 urlpatterns = [
     path("roles/", hiring.roles, name="roles"),

@@ -26,14 +26,9 @@ from hireloop.library import selectors as library
 from hireloop.library.models import Seniority
 
 from ..access import member_view
-from ..forms_interviews import (
-    BadScorecard,
-    CancelForm,
-    RescheduleForm,
-    scorecard_from_post,
-    scorecard_from_request,
-)
-from ..interview_display import (
+from ..panels import interview_task_result
+from ..render import page
+from .display import (
     DEFAULT_AGENDA,
     feedback_card,
     scaled_agenda,
@@ -41,8 +36,13 @@ from ..interview_display import (
     sheet,
     values_of,
 )
-from ..panels import interview_task_result
-from ..render import page
+from .forms import (
+    BadScorecard,
+    CancelForm,
+    RescheduleForm,
+    scorecard_from_post,
+    scorecard_from_request,
+)
 
 RESUME_SUMMARY_CHARS = 800
 

@@ -16,9 +16,9 @@ from hireloop.assessments.models import CheckOutcome
 from hireloop.assessments.services import default_deadline
 from hireloop.library.models import PracticalTask
 
-from .forms_hiring import DomainErrorsMixin
-from .forms_interviews import DATETIME_LOCAL, LocalDateTimeInput
-from .task_display import grader_label
+from ..forms import DomainErrorsMixin
+from ..interviews.forms import DATETIME_LOCAL, LocalDateTimeInput
+from .display import grader_label
 
 REVIEW_SCORES = [
     (1, "1 · Poor"),

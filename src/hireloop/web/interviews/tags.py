@@ -13,8 +13,8 @@ from django import template
 from hireloop.accounts.models import Membership
 from hireloop.hiring.models import Application
 
-from ..interview_display import RECOMMENDATIONS, application_panel
-from ..interview_display import is_link as _is_link
+from .display import RECOMMENDATIONS, application_panel
+from .display import is_link as _is_link
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""Forms for the debrief, a role's decision rules, preparation links and the settings pages.
+"""Forms for the debrief, a role's decision rules and preparation links.
 They only shape input for the services; the services validate again and their messages are shown
 beside the fields."""
 
@@ -9,13 +9,12 @@ from typing import Any
 
 from django import forms
 
-from hireloop.accounts.models import FeedbackVisibility
 from hireloop.decisions.models import Outcome
 from hireloop.decisions.suggest import WEIGHT_MAX
 from hireloop.hiring.prep import MAX_DAYS
 from hireloop.library.models import Seniority
 
-from .forms_hiring import DomainErrorsMixin
+from ..forms import DomainErrorsMixin
 
 MINIMUM_RANGE = (1.0, 5.0)
 # A minimum of 1 can never block (every rating is at least 1): it is how "no minimum" is stored
@@ -168,22 +167,3 @@ class RulesForm(DomainErrorsMixin, forms.Form):
         if not _same(cd["proceed_at"], self.base_flags["proceed_at"]):
             data["proceed_at"] = cd["proceed_at"]
         return data
-
-
-class WorkspaceForm(DomainErrorsMixin, forms.Form):
-    name = forms.CharField(max_length=120, label="Workspace name")
-    feedback_visibility = forms.ChoiceField(
-        choices=FeedbackVisibility.choices,
-        widget=forms.RadioSelect,
-        label="Interviewers see each other's scorecards",
-        help_text="Hiring managers and admins always see every scorecard of their roles.",
-    )
-
-
-class TokenForm(DomainErrorsMixin, forms.Form):
-    name = forms.CharField(
-        max_length=80,
-        label="Token name",
-        help_text="What the token is for, e.g. “nightly export”.",
-        error_messages={"required": "Name the token so you recognise it later."},
-    )

@@ -20,7 +20,7 @@ from hireloop.interviews.models import Feedback, FeedbackStatus, Interview, Inte
 from hireloop.library import selectors as library
 from hireloop.library.models import Question, Recommendation
 
-from .forms_interviews import ScheduleForm
+from .forms import ScheduleForm
 
 POINTS = (1, 2, 3, 4, 5)
 RECOMMENDATIONS = dict(Recommendation.choices)

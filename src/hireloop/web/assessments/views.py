@@ -29,9 +29,9 @@ from hireloop.hiring import selectors as hiring
 from hireloop.library import selectors as library
 
 from ..access import member_view
-from ..forms_assessments import AssignForm, OverrideForm, ReviewForm
 from ..render import page
-from ..task_display import BADGES, grader_label, run_context, state_label
+from .display import BADGES, grader_label, run_context, state_label
+from .forms import AssignForm, OverrideForm, ReviewForm
 
 # An artifact is drawn by the grader from the candidate's own DDL: it may carry markup, so it
 # is only ever shown through <img> and, if opened directly, may run nothing and load nothing.

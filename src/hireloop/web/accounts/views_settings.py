@@ -18,8 +18,8 @@ from hireloop.accounts.selectors import api_tokens_of, require, workspace_member
 from hireloop.accounts.services import api_token_create, api_token_revoke, workspace_update
 
 from ..access import member_view
-from ..forms_decisions import TokenForm, WorkspaceForm
 from ..render import page
+from .forms import TokenForm, WorkspaceForm
 
 
 @member_view

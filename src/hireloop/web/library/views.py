@@ -17,9 +17,9 @@ from hireloop.library import models as m
 from hireloop.library import selectors, services
 
 from ..access import member_view
-from ..forms import QuestionForm, ScorecardForm
 from ..pdf import scorecard_pdf
 from ..render import fragment_response, page, wants_fragment
+from .forms import QuestionForm, ScorecardForm
 
 PAGE_SIZE = 25
 KINDS = dict(m.QuestionKind.choices)

@@ -34,9 +34,9 @@ from hireloop.hiring.prep import PrepLinkError, prep_link_create, prep_page
 from hireloop.library.models import Recommendation, Seniority
 
 from ..access import member_view
-from ..forms_decisions import NO_MINIMUM, DecisionForm, PrepLinkForm, RulesForm
 from ..panels import debrief_task_evidence
 from ..render import page
+from .forms import NO_MINIMUM, DecisionForm, PrepLinkForm, RulesForm
 
 OUTCOME_LABELS = {
     "proceed": "Proceed",

@@ -1,8 +1,12 @@
-"""The repeated parts of the debrief page, built in Python: its matrix, the suggested and the
-requested focus areas, the skills to verify and the decisions, with the markup the template
-loops gave (which cost ~1 ms a page). Every text that comes from people (names, stages, skills,
-reasons, rationales) goes through ``html.escape``: what Django's ``escape`` runs, without the
-lazy-string wrapper that costs ~4 us a call (``format_html`` runs it for every value)."""
+"""Template tags of the debrief and decision pages, registered as both ``decision_tags`` and
+``debrief_tags`` (see TEMPLATES in settings).
+
+Score display for the debrief, the decision panel and the task results; and the repeated parts of
+the debrief page, built in Python: its matrix, the suggested and the requested focus areas, the
+skills to verify and the decisions, with the markup the template loops gave (which cost ~1 ms a
+page). Every text that comes from people (names, stages, skills, reasons, rationales) goes
+through ``html.escape``: what Django's ``escape`` runs, without the lazy-string wrapper that costs
+~4 us a call (``format_html`` runs it for every value)."""
 
 from __future__ import annotations
 
@@ -19,10 +23,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 
-from .decision_tags import score
-from .memo_url import memo_reverser
+from ..memo_url import memo_reverser
 
 register = template.Library()
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """A score as short as it can be: 4, 3.5, 3.25; a dash when there is none."""
+    if value is None:
+        return "\u2013"  # an en dash
+    return f"{round(value, 2):g}"
+
 
 _NOT_RATED = '<span aria-hidden="true">\u2013</span><span class="visually-hidden">not rated</span>'
 _DISAGREE_CLASS = ' class="row-disagree"'

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from hireloop.interviews.validation import MAX_QUESTIONS
 
-from .forms_hiring import Choices, DomainErrorsMixin
+from ..forms import Choices, DomainErrorsMixin
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 

@@ -32,7 +32,9 @@ from hireloop.library import selectors as library
 from hireloop.library.models import Seniority
 
 from ..access import member_view
-from ..forms_hiring import (
+from ..panels import application_panels
+from ..render import page
+from .forms import (
     ApplyForm,
     CandidateForm,
     MoveForm,
@@ -42,8 +44,6 @@ from ..forms_hiring import (
     StageEditForm,
     existing_candidate_id,
 )
-from ..panels import application_panels
-from ..render import page
 
 PAGE_SIZE = 25
 SUGGESTED_PER_STAGE = 4
