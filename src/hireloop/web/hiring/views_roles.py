@@ -1,6 +1,6 @@
-"""Hiring pages: roles with their board and interview plan, candidates with their résumés and
-applications, and the pipeline. Every write goes through ``hireloop.hiring.services``; every read
-and access check through the selectors, so a page can never show more than its user may see."""
+"""Role pages: the list of roles, a new role, a role's board and its interview plan. Every write
+goes through ``hireloop.hiring.services``; every read and access check through the selectors, so a
+page can never show more than its user may see."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from hireloop.accounts.errors import Conflict, InvalidInput, PermissionDenied
@@ -18,70 +17,23 @@ from hireloop.accounts.models import Role as MemberRole
 from hireloop.accounts.permissions import Capability, can
 from hireloop.accounts.selectors import require, workspace_members
 from hireloop.hiring import selectors, services
-from hireloop.hiring.models import (
-    Action,
-    ApplicationStatus,
-    PlanStage,
-    RejectReason,
-    Role,
-    RoleStatus,
-)
-from hireloop.hiring.pipeline import MOVES, possible_moves
-from hireloop.lib.resume import MAX_BYTES
+from hireloop.hiring.models import PlanStage, Role, RoleStatus
 from hireloop.library import selectors as library
-from hireloop.library.models import Seniority
 
 from ..access import member_view
-from ..panels import application_panels
 from ..render import page
-from .forms import (
-    ApplyForm,
-    CandidateForm,
-    MoveForm,
-    RoleForm,
-    RoleSettingsForm,
-    StageAddForm,
-    StageEditForm,
-    existing_candidate_id,
-)
+from .forms import RoleForm, RoleSettingsForm, StageAddForm, StageEditForm
+from .paging import int_param
 
-PAGE_SIZE = 25
 SUGGESTED_PER_STAGE = 4
 # The longest-waiting cards of each board column; the rest are a link away, in the list of
 # applications. A column of hundreds is no overview (and cost ~20 us a card to show).
 BOARD_CARDS_PER_STAGE = 30
-RESUME_PREVIEW_CHARS = 1500
 ROLE_STATUS_ORDER: dict[str, int] = {
     RoleStatus.OPEN: 0,
     RoleStatus.ON_HOLD: 1,
     RoleStatus.CLOSED: 2,
 }
-
-
-def _int(value: str | None, default: int, *, low: int, high: int) -> int:
-    try:
-        return min(max(int(value or default), low), high)
-    except ValueError:
-        return default
-
-
-def _page_number(request: HttpRequest) -> int:
-    return _int(request.GET.get("page"), 1, low=1, high=100_000)
-
-
-def _paginate(
-    request: HttpRequest, page_number: int, rows: list[Any], total: int
-) -> dict[str, Any]:
-    """One page of rows (read by a ``*_page`` selector) with what the pagination links need."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "rows": rows,
-        "total": total,
-        "page_number": page_number,
-        "pages": max(1, -(-total // PAGE_SIZE)),
-        "query": query.urlencode(),
-    }
 
 
 # Choices ------------------------------------------------------------------------------------
@@ -383,7 +335,7 @@ def plan_stage_update(request: HttpRequest, membership: Membership, pk: int) -> 
 @member_view
 def plan_stage_move(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     stage = selectors.access_plan_stage(membership, pk, manage=True)
-    offset = _int(request.POST.get("offset"), 0, low=-1, high=1)
+    offset = int_param(request.POST.get("offset"), 0, low=-1, high=1)
     if offset:
         services.plan_stage_move(membership=membership, stage_id=pk, offset=offset)
     return HttpResponseRedirect(_plan_url(stage.role_id, f"stage-{pk}"))
@@ -407,322 +359,3 @@ def plan_stage_remove(request: HttpRequest, membership: Membership, pk: int) -> 
         )
     messages.success(request, f"Removed the stage “{stage.name}”.")
     return HttpResponseRedirect(_plan_url(stage.role_id, "plan-stages"))
-
-
-# Candidates ---------------------------------------------------------------------------------
-
-
-@require_GET
-@member_view
-def candidates(request: HttpRequest, membership: Membership) -> HttpResponse:
-    q = request.GET.get("q", "")[:200].strip()
-    page_number = _page_number(request)
-    rows, total = selectors.candidate_row_page(
-        membership, q=q, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE
-    )
-    context = _paginate(request, page_number, rows, total)
-    context.update(
-        {
-            "q": q,
-            "can_create": can(membership, Capability.CANDIDATE_MANAGE),
-        }
-    )
-    return page(
-        request,
-        "hiring/candidates.html",
-        context,
-        fragment="hiring/_candidate_results.html",
-    )
-
-
-def _candidate_form_page(
-    request: HttpRequest,
-    membership: Membership,
-    *,
-    candidate_id: int | None,
-) -> HttpResponse:
-    candidate = (
-        selectors.access_candidate(membership, candidate_id, manage=True)
-        if candidate_id is not None
-        else None
-    )
-    existing_id = None
-    status = 200
-    if request.method == "POST":
-        form = CandidateForm(request.POST)
-        if form.is_valid():
-            try:
-                if candidate is None:
-                    saved = services.candidate_create(membership=membership, data=form.to_data())
-                else:
-                    saved = services.candidate_update(
-                        membership=membership, candidate_id=candidate.pk, data=form.to_data()
-                    )
-            except Conflict as exc:
-                form.add_error("email", exc.message)
-                existing_id = existing_candidate_id(exc.field_errors)
-                status = 409
-            except InvalidInput as exc:
-                form.add_domain_errors(exc.field_errors, exc.message)
-                status = 400
-            else:
-                messages.success(
-                    request, f"Saved {saved.name}." if candidate else f"Added {saved.name}."
-                )
-                return HttpResponseRedirect(reverse("candidate-detail", args=[saved.pk]))
-        else:
-            status = 400
-    elif candidate is not None:
-        form = CandidateForm(initial=CandidateForm.initial_from(candidate))
-    else:
-        form = CandidateForm()
-    return page(
-        request,
-        "hiring/candidate_form.html",
-        {"form": form, "candidate": candidate, "existing_id": existing_id},
-        status=status,
-    )
-
-
-@member_view
-def candidate_new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    require(membership, Capability.CANDIDATE_MANAGE)
-    return _candidate_form_page(request, membership, candidate_id=None)
-
-
-@member_view
-def candidate_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    return _candidate_form_page(request, membership, candidate_id=pk)
-
-
-def _candidate_page(
-    request: HttpRequest,
-    membership: Membership,
-    pk: int,
-    *,
-    resume_error: str = "",
-    apply_form: ApplyForm | None = None,
-    apply_problem: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    candidate = selectors.access_candidate(membership, pk)
-    applications = selectors.application_cards(membership, candidate.pk)
-    can_manage = can(membership, Capability.CANDIDATE_MANAGE)
-    context: dict[str, Any] = {
-        "candidate": candidate,
-        "applications": applications,
-        "can_manage": can_manage,
-        "level_label": dict(Seniority.choices).get(candidate.level, ""),
-        "resume_preview": candidate.resume_text[:RESUME_PREVIEW_CHARS],
-        "resume_cut": len(candidate.resume_text) > RESUME_PREVIEW_CHARS,
-        "resume_error": resume_error,
-        "max_mb": MAX_BYTES // (1024 * 1024),
-        "apply_problem": apply_problem,
-    }
-    if can_manage:
-        applied = {a.role_id for a in applications}
-        open_roles = [
-            (pk, f"{title}{f' · {team}' if team else ''}")
-            for pk, title, team in selectors.open_role_options(membership)
-            if pk not in applied
-        ]
-        context["open_roles"] = open_roles
-        context["apply_form"] = apply_form or ApplyForm(roles=open_roles)
-    return page(request, "hiring/candidate_detail.html", context, status=status)
-
-
-@require_GET
-@member_view
-def candidate_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    return _candidate_page(request, membership, pk)
-
-
-@require_POST
-@member_view
-def candidate_resume(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    selectors.access_candidate(membership, pk, manage=True)
-    upload = request.FILES.get("resume")
-    if upload is None:
-        return _candidate_page(
-            request, membership, pk, resume_error="Choose a file to upload.", status=400
-        )
-    # Never read more than the limit (plus one byte, so an oversize file is recognised).
-    data = upload.read(MAX_BYTES + 1)
-    try:
-        candidate = services.candidate_attach_resume(
-            membership=membership, candidate_id=pk, filename=upload.name or "", data=data
-        )
-    except InvalidInput as exc:
-        return _candidate_page(request, membership, pk, resume_error=exc.message, status=400)
-    messages.success(
-        request, f"Read the résumé “{candidate.resume_name}”: its text is now searchable."
-    )
-    return HttpResponseRedirect(reverse("candidate-detail", args=[pk]) + "#resume")
-
-
-@require_POST
-@member_view
-def candidate_apply(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    selectors.access_candidate(membership, pk, manage=True)
-    roles = [(r.pk, r.title) for r in selectors.role_list(membership, status=RoleStatus.OPEN)]
-    form = ApplyForm(request.POST, roles=roles)
-    if not form.is_valid():
-        return _candidate_page(request, membership, pk, apply_form=form, status=400)
-    try:
-        application = services.application_create(
-            membership=membership, candidate_id=pk, role_id=form.cleaned_data["role"]
-        )
-    except Conflict as exc:
-        return _candidate_page(request, membership, pk, apply_problem=exc.message, status=409)
-    messages.success(
-        request,
-        f"{application.candidate.name} is in “{application.stage.name}” for "
-        f"{application.role.title}.",
-    )
-    return HttpResponseRedirect(reverse("application-detail", args=[application.pk]))
-
-
-# Applications and the pipeline --------------------------------------------------------------
-
-
-ACTION_LABELS = {
-    Action.ADVANCE: "Advanced",
-    Action.BACK: "Moved back",
-    Action.HOLD: "Put on hold",
-    Action.RESUME: "Resumed",
-    Action.WITHDRAW: "Withdrawn",
-    Action.HIRE: "Hired",
-    Action.REJECT: "Rejected",
-}
-
-
-def _application_page(
-    request: HttpRequest,
-    membership: Membership,
-    pk: int,
-    *,
-    problem: str = "",
-    move_form: MoveForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    application = selectors.application_detail(membership, pk)  # with its history
-    can_move = selectors.may_move_application(membership, application)
-    candidate = application.candidate
-    others = [a for a in selectors.candidate_applications(membership, candidate) if a.pk != pk]
-    plan = selectors.plan_of(application.role)
-    index = next((i for i, s in enumerate(plan) if s.pk == application.stage_id), 0)
-    last = index == len(plan) - 1
-    possible = possible_moves(application, plan)
-    may_hire = selectors.may_record_hire(membership, application)
-    actions = {
-        action: can_move and action in possible and (action != Action.HIRE or may_hire)
-        for action in MOVES
-    }
-    spans = selectors.time_in_stages(application)
-    return page(
-        request,
-        "hiring/application_detail.html",
-        {
-            "application": application,
-            "candidate": candidate,
-            "role": application.role,
-            "transitions": selectors.application_history(application),
-            "others": others,
-            "plan": plan,
-            "stage_index": index,
-            "next_stage": plan[index + 1] if not last else None,
-            "previous_stage": plan[index - 1] if index > 0 else None,
-            "spans": spans,
-            "days_in_stage": (timezone.now() - application.stage_entered_at).days,
-            "can_move": can_move,
-            "actions": actions,
-            "any_action": any(actions.values()),
-            "panels": application_panels(request, membership, application),
-            "hire_needs_decider": can_move and Action.HIRE in possible and not may_hire,
-            "open": application.is_open,
-            "reasons": RejectReason.choices,
-            "move_form": move_form,
-            "problem": problem,
-        },
-        status=status,
-    )
-
-
-@require_GET
-@member_view
-def application_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    return _application_page(request, membership, pk)
-
-
-@require_POST
-@member_view
-def application_move(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        # Refused before being told what is wrong with the form (the service checks otherwise).
-        selectors.access_application(membership, pk, move=True)
-        return _application_page(request, membership, pk, move_form=form, status=400)
-    cd = form.cleaned_data
-    try:
-        moved = services.application_move(
-            membership=membership,
-            application_id=pk,
-            action=cd["action"],
-            version=cd["version"],
-            reason=cd["reason"],
-            note=cd["note"],
-        )
-    except Conflict as exc:
-        # Someone moved it first (or the move no longer fits): show what is true now.
-        return _application_page(request, membership, pk, problem=exc.message, status=409)
-    except InvalidInput as exc:
-        form.add_domain_errors(exc.field_errors, exc.message)
-        return _application_page(request, membership, pk, move_form=form, status=400)
-    where = ApplicationStatus(moved.status).label.lower()
-    messages.success(
-        request,
-        f"{ACTION_LABELS[Action(cd['action'])]}: {moved.candidate.name} is now {where} "
-        f"in “{moved.stage.name}”.",
-    )
-    return HttpResponseRedirect(reverse("application-detail", args=[pk]))
-
-
-@require_GET
-@member_view
-def applications(request: HttpRequest, membership: Membership) -> HttpResponse:
-    roles = list(selectors.role_list(membership))
-    role_id = _int(request.GET.get("role"), 0, low=0, high=2**31 - 1)
-    role_id = role_id if role_id in {r.pk for r in roles} else 0
-    status = s if (s := request.GET.get("status", "")) in ApplicationStatus.values else ""
-    stage = request.GET.get("stage", "")[:120].strip()
-    q = request.GET.get("q", "")[:200].strip()
-    page_number = _page_number(request)
-    rows, total = selectors.application_page(
-        membership,
-        role_id=role_id or None,
-        status=status,
-        stage=stage,
-        q=q,
-        offset=(page_number - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE,
-    )
-    context = _paginate(request, page_number, rows, total)
-    context.update(
-        {
-            "roles": roles,
-            "role_id": role_id,
-            "status": status,
-            "stage": stage,
-            "q": q,
-            "active_filter": bool(role_id or status or stage or q),
-            "statuses": ApplicationStatus.choices,
-            "stage_names": sorted({t.name for t in library.stage_list()}),
-            "now": timezone.now(),
-        }
-    )
-    return page(
-        request,
-        "hiring/applications.html",
-        context,
-        fragment="hiring/_application_results.html",
-    )
