@@ -88,7 +88,20 @@ TEMPLATES = [
                 "hireloop.web.context.workspace",
             ],
             # {% url %} that remembers what it reversed (see the module).
-            "builtins": ["hireloop.web.templatetags.memo_url"],
+            "builtins": ["hireloop.web.memo_url"],
+            # Each area's tag code lives in its package (hireloop/web/<area>/tags.py), beside its
+            # views; Django looks for tag libraries only in a templatetags/ folder, so they are
+            # registered here under the names templates {% load %}. This is Django's documented
+            # option for it (one place, no shim modules); two names may share an area's library.
+            "libraries": {
+                "candidate_tags": "hireloop.web.hiring.tags",
+                "debrief_tags": "hireloop.web.decisions.tags",
+                "decision_tags": "hireloop.web.decisions.tags",
+                "hiring_tags": "hireloop.web.hiring.tags",
+                "interview_tags": "hireloop.web.interviews.tags",
+                "memo_url": "hireloop.web.memo_url",
+                "site_nav": "hireloop.web.site_nav",
+            },
         },
     }
 ]

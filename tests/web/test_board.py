@@ -10,7 +10,7 @@ from django.utils import timezone
 from hireloop.hiring.models import Application
 from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.interviews.services import feedback_submit, interview_schedule
-from hireloop.web.views import hiring as hiring_views
+from hireloop.web.hiring import views_roles as hiring_views
 
 from ..conftest import signed_in
 

@@ -15,8 +15,8 @@ from hireloop.hiring.models import Transition
 from hireloop.hiring.selectors import ApplicationCard, CandidateRow, HistoryEntry
 from hireloop.hiring.services import application_create
 from hireloop.interviews.services import interview_schedule
-from hireloop.web.forms_hiring import ApplyForm
-from hireloop.web.templatetags.candidate_tags import (
+from hireloop.web.hiring.forms import ApplyForm
+from hireloop.web.hiring.tags import (
     application_cards,
     candidate_items,
     history_table,

@@ -12,7 +12,7 @@ import pytest
 from django.template import Context
 
 from hireloop.decisions.services import decision_record, focus_area_request
-from hireloop.web.templatetags.debrief_tags import (
+from hireloop.web.decisions.tags import (
     coverage_rows,
     decision_entries,
     focus_suggestions,

@@ -13,7 +13,7 @@ from hireloop.accounts.models import AuditEvent, Role
 from hireloop.decisions.models import Decision, FocusArea
 from hireloop.decisions.selectors import effective_rules
 from hireloop.interviews.services import feedback_save_draft, feedback_submit
-from hireloop.web.views.decisions import _decision_fields
+from hireloop.web.decisions.views import _decision_fields
 
 from ..conftest import bearer, signed_in
 from ..debriefs import disagreeing_scorecards, two_interviewer_application

@@ -25,7 +25,7 @@ from hireloop.interviews.models import (
 )
 from hireloop.interviews.services import feedback_save_draft, feedback_submit, interview_schedule
 from hireloop.library.models import Question
-from hireloop.web.interview_display import scaled_agenda
+from hireloop.web.interviews.display import scaled_agenda
 
 from ..conftest import signed_in
 from ..factories import MembershipFactory, UserFactory

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import path, reverse
 
 from hireloop.accounts.models import Workspace
-from hireloop.web.templatetags.memo_url import memo_reverser
+from hireloop.web.memo_url import memo_reverser
 
 
 def _view(request):  # pragma: no cover - only reversed, never called

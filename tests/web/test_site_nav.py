@@ -6,7 +6,7 @@ import re
 
 from django.urls import reverse
 
-from hireloop.web.templatetags.site_nav import site_nav
+from hireloop.web.site_nav import site_nav
 from tests.conftest import signed_in
 
 

@@ -22,8 +22,8 @@ from hireloop.interviews.models import Interview
 from hireloop.library import selectors as library
 from hireloop.library.models import Seniority
 
-from .forms_assessments import AssignForm
-from .task_display import application_tasks, task_results
+from .assessments.display import application_tasks, task_results
+from .assessments.forms import AssignForm
 
 _OUTCOMES = dict(Outcome.choices)
 _LEVELS = dict(Seniority.choices)

@@ -1,0 +1,1 @@
+"""Pages of signing in, switching workspace and the workspace's settings and API tokens."""

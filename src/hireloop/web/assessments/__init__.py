@@ -1,0 +1,1 @@
+"""Pages of practical tasks: assigning one, the review queue and the review page."""

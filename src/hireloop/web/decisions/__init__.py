@@ -1,0 +1,1 @@
+"""Pages of the debrief and decision, a role's decision rules and preparation links."""

@@ -1,0 +1,1 @@
+"""Pages of roles and their interview plans, candidates and applications."""

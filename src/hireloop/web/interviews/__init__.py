@@ -1,0 +1,1 @@
+"""Pages of interviews: the home page, scheduling, the interview page, live mode and scorecards."""
