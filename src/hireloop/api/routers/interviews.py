@@ -1,8 +1,7 @@
-"""/api/v1/interviews and scorecards; /api/v1/applications/{id}/debrief and decisions."""
+"""/api/v1/interviews and scorecards."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -10,16 +9,13 @@ from ninja import Router, Status
 
 from hireloop.accounts.errors import NotFound
 from hireloop.accounts.models import Membership, User
-from hireloop.decisions import selectors as decision_selectors
-from hireloop.decisions import services as decision_services
-from hireloop.hiring.selectors import access_application, access_role
+from hireloop.hiring.selectors import access_application
 from hireloop.interviews import selectors, services
 from hireloop.interviews.models import Feedback, Interview
 from hireloop.lib.ics import render
 
 from ..auth import membership_of
 from ..errors import ErrorOut
-from ..schemas import decisions as ds
 from ..schemas import interviews as s
 
 router = Router(tags=["interviews"])
@@ -204,79 +200,3 @@ def owed(request: HttpRequest, everyone: bool = False) -> Any:
         }
         for o in selectors.owed_scorecards(membership_of(request), everyone=everyone)
     ]
-
-
-@router.get("/applications/{int:application_id}/debrief", response={200: ds.DebriefOut, **ERRORS})
-def get_debrief(request: HttpRequest, application_id: int) -> Any:
-    report = decision_selectors.debrief(membership_of(request), application_id)
-    suggestion = asdict(report.suggestion)
-    return {
-        "application_id": report.application.pk,
-        "interviewers": [f.interviewer.display_name for f in report.feedback],
-        "matrix": [{**vars(row), "disagreement": row.disagreement} for row in report.rows],
-        "tally": [
-            {"recommendation": v, "label": label, "count": n} for v, label, n in report.tally
-        ],
-        "red_flags": [
-            {"flag": flag, "interviewer": who, "serious": serious}
-            for flag, who, serious in report.red_flags
-        ],
-        "coverage": report.coverage,
-        "rules": asdict(report.rules),
-        "suggestion": suggestion,
-        "focus_areas": [
-            {"competency": f.competency.slug, "reason": f.reason} for f in report.focus_areas
-        ],
-        "decisions": [
-            {
-                "id": d.pk,
-                "outcome": d.outcome,
-                "level": d.level,
-                "rationale": d.rationale,
-                "decided_by": d.decided_by.display_name if d.decided_by else None,
-                "at": d.at,
-                "suggestion": d.suggestion,
-            }
-            for d in report.decisions
-        ],
-    }
-
-
-@router.post(
-    "/applications/{int:application_id}/decisions", response={201: ds.DecisionOut, **ERRORS}
-)
-def record_decision(request: HttpRequest, application_id: int, payload: ds.DecisionIn) -> Any:
-    d = decision_services.decision_record(
-        membership=membership_of(request), application_id=application_id, **payload.dict()
-    )
-    return Status(
-        201,
-        {
-            "id": d.pk,
-            "outcome": d.outcome,
-            "level": d.level,
-            "rationale": d.rationale,
-            "decided_by": d.decided_by.display_name if d.decided_by else None,
-            "at": d.at,
-            "suggestion": d.suggestion,
-        },
-    )
-
-
-@router.post(
-    "/applications/{int:application_id}/focus-areas", response={201: ds.FocusAreaOut, **ERRORS}
-)
-def request_focus_area(request: HttpRequest, application_id: int, payload: ds.FocusAreaIn) -> Any:
-    area = decision_services.focus_area_request(
-        membership=membership_of(request), application_id=application_id, **payload.dict()
-    )
-    return Status(201, {"competency": area.competency.slug, "reason": area.reason})
-
-
-@router.put("/roles/{int:role_id}/rules", response={200: dict[str, Any], **ERRORS})
-def update_rules(request: HttpRequest, role_id: int, payload: ds.RulesIn) -> Any:
-    membership = membership_of(request)
-    decision_services.role_rules_update(
-        membership=membership, role_id=role_id, data=payload.model_dump()
-    )
-    return asdict(decision_selectors.effective_rules(access_role(membership, role_id)))
