@@ -8,10 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from hireloop.accounts.errors import NotFound
-from hireloop.accounts.models import Membership, User
 from hireloop.hiring.selectors import access_application
 from hireloop.interviews import selectors, services
-from hireloop.interviews.models import Feedback, Interview
 from hireloop.lib.ics import render
 
 from ..auth import membership_of
@@ -20,59 +18,6 @@ from ..schemas import interviews as s
 
 router = Router(tags=["interviews"])
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
-
-
-def _person(user: User) -> dict[str, Any]:
-    return {"id": user.pk, "name": user.display_name, "email": user.email}
-
-
-def _interview_out(i: Interview) -> dict[str, Any]:
-    return {
-        "id": i.pk,
-        "application_id": i.application_id,
-        "candidate": i.application.candidate.name,
-        "role": i.application.role.title,
-        "stage": i.stage.name,
-        "starts_at": i.starts_at,
-        "minutes": i.minutes,
-        "location": i.location,
-        "status": i.status,
-        "sequence": i.sequence,
-        "scorecard_id": i.scorecard_version.scorecard_id,
-        "scorecard_version": i.scorecard_version.number,
-        "interviewers": [_person(u) for u in selectors.interview_interviewers(i)],
-    }
-
-
-def _fresh(membership: Membership, interview_id: int) -> dict[str, Any]:
-    return _interview_out(selectors.access_interview(membership, interview_id))
-
-
-def _scorecard_out(f: Feedback) -> dict[str, Any]:
-    return {
-        "id": f.pk,
-        "interview_id": f.interview_id,
-        "interviewer": _person(f.interviewer),
-        "stage": f.interview.stage.name,
-        "status": f.status,
-        "ratings": f.ratings,
-        "signals": f.signals,
-        "red_flags": f.red_flags,
-        "notes": f.notes,
-        "recommendation": f.recommendation,
-        "submitted_at": f.submitted_at,
-        "revision": f.revision,
-        "questions": [
-            {
-                "question_id": q.question_id,
-                "prompt": q.prompt,
-                "notes": q.notes,
-                "score": q.score,
-                "skipped": q.skipped,
-            }
-            for q in selectors.feedback_questions(f)
-        ],
-    }
 
 
 @router.get("/interviews", response={200: list[s.InterviewOut], **ERRORS})
@@ -85,19 +30,19 @@ def list_interviews(request: HttpRequest, application: int | None = None) -> Any
         interviews = selectors.application_interviews(
             membership, access_application(membership, application)
         )
-    return [_interview_out(i) for i in selectors.with_details(interviews)]
+    return selectors.with_details(interviews)
 
 
 @router.post("/interviews", response={201: s.InterviewOut, **ERRORS})
 def schedule(request: HttpRequest, payload: s.InterviewIn) -> Any:
     membership = membership_of(request)
     interview = services.interview_schedule(membership=membership, **payload.dict())
-    return Status(201, _fresh(membership, interview.pk))
+    return Status(201, selectors.access_interview(membership, interview.pk))
 
 
 @router.get("/interviews/{int:interview_id}", response={200: s.InterviewOut, **ERRORS})
 def get_interview(request: HttpRequest, interview_id: int) -> Any:
-    return _fresh(membership_of(request), interview_id)
+    return selectors.access_interview(membership_of(request), interview_id)
 
 
 @router.post("/interviews/{int:interview_id}/reschedule", response={200: s.InterviewOut, **ERRORS})
@@ -106,7 +51,7 @@ def reschedule(request: HttpRequest, interview_id: int, payload: s.RescheduleIn)
     services.interview_reschedule(
         membership=membership, interview_id=interview_id, **payload.dict()
     )
-    return _fresh(membership, interview_id)
+    return selectors.access_interview(membership, interview_id)
 
 
 @router.post("/interviews/{int:interview_id}/cancel", response={200: s.InterviewOut, **ERRORS})
@@ -115,7 +60,7 @@ def cancel(request: HttpRequest, interview_id: int, payload: s.CancelIn) -> Any:
     services.interview_cancel(
         membership=membership, interview_id=interview_id, reason=payload.reason
     )
-    return _fresh(membership, interview_id)
+    return selectors.access_interview(membership, interview_id)
 
 
 @router.get(
@@ -137,7 +82,7 @@ def get_own_scorecard(request: HttpRequest, interview_id: int) -> Any:
     feedback = selectors.own_feedback(membership, interview)
     if feedback is None:
         raise NotFound("You have not started this scorecard yet.")
-    return _scorecard_out(feedback)
+    return feedback
 
 
 @router.put("/interviews/{int:interview_id}/scorecard", response={200: s.ScorecardOut, **ERRORS})
@@ -145,7 +90,7 @@ def save_draft(request: HttpRequest, interview_id: int, payload: s.ScorecardIn) 
     feedback = services.feedback_save_draft(
         membership=membership_of(request), interview_id=interview_id, data=payload.model_dump()
     )
-    return _scorecard_out(feedback)
+    return feedback
 
 
 @router.post(
@@ -155,7 +100,7 @@ def submit(request: HttpRequest, interview_id: int) -> Any:
     feedback = services.feedback_submit(
         membership=membership_of(request), interview_id=interview_id
     )
-    return _scorecard_out(feedback)
+    return feedback
 
 
 @router.post(
@@ -169,7 +114,7 @@ def amend(request: HttpRequest, interview_id: int, payload: s.AmendIn) -> Any:
         data=data,
         reason=payload.reason,
     )
-    return _scorecard_out(feedback)
+    return feedback
 
 
 @router.get(
@@ -180,9 +125,7 @@ def application_scorecards(request: HttpRequest, application_id: int) -> Any:
     membership = membership_of(request)
     application = access_application(membership, application_id)
     return {
-        "scorecards": [
-            _scorecard_out(f) for f in selectors.visible_feedback(membership, application)
-        ],
+        "scorecards": selectors.visible_feedback(membership, application),
         "hidden": selectors.hidden_count(membership, application),
     }
 
@@ -190,13 +133,4 @@ def application_scorecards(request: HttpRequest, application_id: int) -> Any:
 @router.get("/scorecards/owed", response={200: list[s.OwedOut], **ERRORS})
 def owed(request: HttpRequest, everyone: bool = False) -> Any:
     """Scorecards still owed for interviews that have ended (yours, or everyone's)."""
-    return [
-        {
-            "interview_id": o.interview.pk,
-            "candidate": o.interview.application.candidate.name,
-            "stage": o.interview.stage.name,
-            "interviewer": _person(o.interviewer),
-            "ended_at": o.ended_at,
-        }
-        for o in selectors.owed_scorecards(membership_of(request), everyone=everyone)
-    ]
+    return selectors.owed_scorecards(membership_of(request), everyone=everyone)
