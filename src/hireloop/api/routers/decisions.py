@@ -22,59 +22,17 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): Erro
 
 @router.get("/applications/{int:application_id}/debrief", response={200: s.DebriefOut, **ERRORS})
 def get_debrief(request: HttpRequest, application_id: int) -> Any:
-    report = selectors.debrief(membership_of(request), application_id)
-    suggestion = asdict(report.suggestion)
-    return {
-        "application_id": report.application.pk,
-        "interviewers": [f.interviewer.display_name for f in report.feedback],
-        "matrix": [{**vars(row), "disagreement": row.disagreement} for row in report.rows],
-        "tally": [
-            {"recommendation": v, "label": label, "count": n} for v, label, n in report.tally
-        ],
-        "red_flags": [
-            {"flag": flag, "interviewer": who, "serious": serious}
-            for flag, who, serious in report.red_flags
-        ],
-        "coverage": report.coverage,
-        "rules": asdict(report.rules),
-        "suggestion": suggestion,
-        "focus_areas": [
-            {"competency": f.competency.slug, "reason": f.reason} for f in report.focus_areas
-        ],
-        "decisions": [
-            {
-                "id": d.pk,
-                "outcome": d.outcome,
-                "level": d.level,
-                "rationale": d.rationale,
-                "decided_by": d.decided_by.display_name if d.decided_by else None,
-                "at": d.at,
-                "suggestion": d.suggestion,
-            }
-            for d in report.decisions
-        ],
-    }
+    return selectors.debrief(membership_of(request), application_id)
 
 
 @router.post(
     "/applications/{int:application_id}/decisions", response={201: s.DecisionOut, **ERRORS}
 )
 def record_decision(request: HttpRequest, application_id: int, payload: s.DecisionIn) -> Any:
-    d = services.decision_record(
+    decision = services.decision_record(
         membership=membership_of(request), application_id=application_id, **payload.dict()
     )
-    return Status(
-        201,
-        {
-            "id": d.pk,
-            "outcome": d.outcome,
-            "level": d.level,
-            "rationale": d.rationale,
-            "decided_by": d.decided_by.display_name if d.decided_by else None,
-            "at": d.at,
-            "suggestion": d.suggestion,
-        },
-    )
+    return Status(201, decision)
 
 
 @router.post(
@@ -84,7 +42,7 @@ def request_focus_area(request: HttpRequest, application_id: int, payload: s.Foc
     area = services.focus_area_request(
         membership=membership_of(request), application_id=application_id, **payload.dict()
     )
-    return Status(201, {"competency": area.competency.slug, "reason": area.reason})
+    return Status(201, area)
 
 
 @router.put("/roles/{int:role_id}/rules", response={200: dict[str, Any], **ERRORS})
