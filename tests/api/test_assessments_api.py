@@ -172,3 +172,20 @@ def test_regrade_queues_one_run_at_a_time(team, application, django_capture_on_c
     assert again.json()["error"]["message"] == "This submission is being graded already."
     state = client.get(f"/api/v1/assignments/{assignment.pk}").json()
     assert state["state"] == "grading" and state["run"]["status"] == "queued"
+
+
+@pytest.mark.parametrize("who", ["recruiter", "interviewer"])
+def test_the_list_shows_each_assignment_as_its_detail_does(team, application, who):
+    assignment = assign(team, application, "ecommerce-schema-design")
+    graded(assignment)
+    client = _client(team, who)
+    listed = client.get(f"/api/v1/applications/{application.pk}/assignments")
+    assert listed.status_code == 200, listed.content
+    detail = client.get(f"/api/v1/assignments/{assignment.pk}").json()
+    for key in ("submission", "run", "history"):
+        detail.pop(key)
+    assert listed.json() == [detail]
+    assert detail["state"] == "graded" and detail["score"]["max_points"] == 5.0
+    # Blind for everyone until reviewed; the link only for those who send it.
+    assert detail["candidate"] is None and detail["application_id"] is None
+    assert (detail["portal_url"] is None) is (who == "interviewer")

@@ -118,6 +118,12 @@ def test_the_interview_loop_over_the_api(team):
         {"competency": "system-design", "reason": "Partitioning"},
     )
     assert focus.status_code == 201
+    assert focus.json() == {"competency": "system-design", "reason": "Partitioning"}
+    # The answers to the two posts have the shapes the debrief shows them in.
+    again = manager.get(f"/api/v1/applications/{application.pk}/debrief").json()
+    assert again["decisions"] == [decided.json()]
+    assert decided.json()["decided_by"] == team.hiring_manager.display_name
+    assert focus.json() in again["focus_areas"]
     rules = _json(
         manager,
         "put",

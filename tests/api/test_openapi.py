@@ -42,3 +42,19 @@ def test_each_published_component_has_its_class_fields():
             assert set(published[cls.__name__]["properties"]) == fields, cls.__name__
             checked += 1
     assert checked > 30
+
+
+def test_the_decision_operations_are_tagged_decisions():
+    paths = api.get_openapi_schema()["paths"]
+    tagged = {
+        (path, method)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if operation.get("tags") == ["decisions"]
+    }
+    assert tagged == {
+        ("/api/v1/applications/{application_id}/debrief", "get"),
+        ("/api/v1/applications/{application_id}/decisions", "post"),
+        ("/api/v1/applications/{application_id}/focus-areas", "post"),
+        ("/api/v1/roles/{role_id}/rules", "put"),
+    }

@@ -6,6 +6,7 @@ from . import errors
 from .auth import TokenAuth, WorkspaceSessionAuth
 from .renderers import ORJSONRenderer
 from .routers.assessments import router as assessments_router
+from .routers.decisions import router as decisions_router
 from .routers.hiring import router as hiring_router
 from .routers.interviews import router as interviews_router
 from .routers.library import router as library_router
@@ -26,4 +27,5 @@ errors.install(api)
 api.add_router("/library", library_router)
 api.add_router("/", hiring_router)
 api.add_router("/", interviews_router)
+api.add_router("/", decisions_router)
 api.add_router("/", assessments_router)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
 
 from ninja import Field, Schema
 
@@ -20,3 +21,9 @@ class Page(Schema, Generic[T]):
     count: int
     limit: int
     offset: int
+
+
+def page_body(items: Sequence[Any], count: int, params: PageParams) -> dict[str, Any]:
+    """A ``Page`` of the selector's rows: the item schema shapes each row. A dict rather than a
+    ``Page`` instance so that the question list, which skips validation, can render it too."""
+    return {"items": items, "count": count, "limit": params.limit, "offset": params.offset}

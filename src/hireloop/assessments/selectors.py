@@ -34,6 +34,12 @@ def may_assign_task(membership: Membership, application: Application) -> bool:
     return can(membership, Capability.TASK_ASSIGN) and application.is_open
 
 
+def may_read_task_link(membership: Membership) -> bool:
+    """The candidate's link to their task portal: for those who assign tasks, whether or not
+    the application is still open."""
+    return can(membership, Capability.TASK_ASSIGN)
+
+
 def _require_review(membership: Membership) -> None:
     if not can(membership, Capability.TASK_REVIEW):
         raise PermissionDenied("Only interviewers, hiring managers and admins review tasks.")
@@ -163,6 +169,38 @@ def assignment_current_work(assignment: Assignment) -> tuple[Submission | None, 
     submission = next((s for s in assignment.submissions.all() if s.replaced_by_id is None), None)
     run = next(iter(submission.runs.all()), None) if submission is not None else None
     return submission, run
+
+
+@dataclass(frozen=True)
+class AssignmentWork:
+    """An assignment with its current submission and that submission's latest grading run,
+    from which its state and score follow."""
+
+    assignment: Assignment
+    submission: Submission | None
+    run: GradingRun | None
+
+
+@dataclass(frozen=True)
+class AssignmentDetail(AssignmentWork):
+    history: list[Submission]  # every submission, newest first
+
+
+def application_work(membership: Membership, application: Application) -> list[AssignmentWork]:
+    """The assignments of one application with their candidate and current work, in the same
+    few queries as ``application_assignments``."""
+    return [
+        AssignmentWork(a, *assignment_current_work(a))
+        for a in application_assignments(membership, application, candidate=True)
+    ]
+
+
+def assignment_detail(membership: Membership, assignment_id: int) -> AssignmentDetail:
+    """A visible assignment with every submission and the current one's latest run."""
+    assignment = access_assignment(membership, assignment_id)
+    history = assignment_submissions(assignment)
+    submission = next((x for x in history if x.replaced_by_id is None), None)
+    return AssignmentDetail(assignment, submission, latest_run(submission), history)
 
 
 def review_queue(membership: Membership) -> list[Assignment]:

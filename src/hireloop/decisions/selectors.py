@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
@@ -259,13 +259,29 @@ class MatrixRow:
         return disagree(self.scores)
 
 
+class Tally(NamedTuple):
+    """How many submitted scorecards gave one recommendation."""
+
+    recommendation: str
+    label: str
+    scorecards: int  # not ``count``, which would hide tuple.count
+
+
+class RaisedFlag(NamedTuple):
+    """A red flag one interviewer raised, and whether the library counts it as serious."""
+
+    flag: str
+    interviewer: str
+    serious: bool
+
+
 @dataclass
 class Debrief:
     application: Application
     feedback: list[Feedback]
     rows: list[MatrixRow]
-    tally: list[tuple[str, str, int]]  # (value, label, count)
-    red_flags: list[tuple[str, str, bool]]  # (flag, interviewer, serious)
+    tally: list[Tally]
+    red_flags: list[RaisedFlag]
     coverage: list[dict[str, Any]]
     rules: Rules
     suggestion: Suggestion
@@ -312,9 +328,9 @@ def debrief_of(application: Application) -> Debrief:
             )
         )
     counts = Counter(f.recommendation for f in submitted)
-    tally = [(value, label, counts.get(value, 0)) for value, label in Recommendation.choices]
+    tally = [Tally(value, label, counts.get(value, 0)) for value, label in Recommendation.choices]
     flags = [
-        (flag, f.interviewer.display_name, flag in serious)
+        RaisedFlag(flag, f.interviewer.display_name, flag in serious)
         for f in submitted
         for flag in f.red_flags
     ]

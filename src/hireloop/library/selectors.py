@@ -57,6 +57,14 @@ def scorecard_list(membership: Membership, *, by_name: bool = False) -> list[m.S
     return list(visible_scorecards(membership).order_by(*order))
 
 
+@dataclass(frozen=True)
+class ScorecardAt:
+    """A scorecard as one of its versions has it (the version's snapshot holds its content)."""
+
+    card: m.Scorecard
+    version: m.ScorecardVersion
+
+
 def scorecard_version(card: m.Scorecard, number: int) -> m.ScorecardVersion | None:
     """One version of a scorecard (already accessed), or None when it has no such version."""
     return card.versions.filter(number=number).first()

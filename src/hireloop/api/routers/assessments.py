@@ -8,15 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Router, Status
 
 from hireloop.accounts.errors import InvalidInput
-from hireloop.accounts.models import Membership, User
-from hireloop.accounts.permissions import Capability, can
 from hireloop.assessments import selectors, services
-from hireloop.assessments.models import Assignment, CheckResult, GradingRun, Submission
-from hireloop.assessments.selectors import TaskScore
 from hireloop.hiring.selectors import access_application
 from hireloop.library import selectors as library
 
@@ -26,121 +21,6 @@ from ..schemas import assessments as s
 
 router = Router(tags=["assessments"])
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
-
-
-def _user(user: User | None) -> dict[str, Any] | None:
-    return {"id": user.pk, "name": user.display_name} if user else None
-
-
-def _score(score: TaskScore | None) -> dict[str, Any] | None:
-    if score is None:
-        return None
-    return {"points": score.points, "max_points": score.max_points, "percent": score.percent}
-
-
-def _assignment_out(
-    request: HttpRequest,
-    membership: Membership,
-    assignment: Assignment,
-    submission: Submission | None,
-    run: GradingRun | None,
-) -> dict[str, Any]:
-    blind = selectors.is_blind(assignment)
-    task = assignment.task
-    return {
-        "id": assignment.pk,
-        # The application leads to the name in one more call: hidden with it.
-        "application_id": None if blind else assignment.application_id,
-        "task": {"id": task.pk, "slug": task.slug, "name": task.name, "grader": task.grader},
-        "deadline": assignment.deadline,
-        "created_at": assignment.created_at,
-        "state": selectors.assignment_state(assignment, submission, run),
-        "label": selectors.pseudonym(assignment),
-        "candidate": None if blind else assignment.application.candidate.name,
-        "portal_url": (
-            request.build_absolute_uri(
-                reverse("task-portal", args=[services.portal_token(assignment)])
-            )
-            if can(membership, Capability.TASK_ASSIGN)
-            else None
-        ),
-        "score": _score(selectors.run_score(run)) if run is not None else None,
-        "review": None
-        if blind
-        else {
-            "score": assignment.review_score,
-            "notes": assignment.review_notes,
-            "reviewed_by": _user(assignment.reviewed_by),
-            "reviewed_at": assignment.reviewed_at,
-        },
-    }
-
-
-def _submission_out(submission: Submission) -> dict[str, Any]:
-    return {
-        "id": submission.pk,
-        "kind": submission.kind,
-        "received_at": submission.received_at,
-        "filename": submission.filename,
-        "size": submission.size,
-        "replaced": submission.replaced_by_id is not None,
-    }
-
-
-def _check_out(check: CheckResult) -> dict[str, Any]:
-    override = None
-    if check.override_result:
-        override = {
-            "result": check.override_result,
-            "points": check.final_points,
-            "reason": check.override_reason,
-            "by": _user(check.overridden_by),
-            "at": check.overridden_at,
-        }
-    return {
-        "id": check.pk,
-        "position": check.position,
-        "check_id": check.check_id,
-        "criterion": check.criterion,
-        "title": check.title,
-        "result": check.result,
-        "points": check.points,
-        "max_points": check.max_points,
-        "evidence": check.evidence,
-        "override": override,
-        "final_result": check.final_result,
-        "final_points": check.final_points,
-    }
-
-
-def _run_out(run: GradingRun) -> dict[str, Any]:
-    return {
-        "id": run.pk,
-        "status": run.status,
-        "progress": run.progress,
-        "message": run.message,
-        "queued_at": run.queued_at,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "summary": run.summary,
-        "score": _score(selectors.run_score(run)),
-        "metrics": run.metrics,
-        "artifacts": sorted(run.artifacts),
-        "checks": [_check_out(c) for c in selectors.run_checks(run)] if run.finished else [],
-    }
-
-
-def _detail(request: HttpRequest, membership: Membership, assignment_id: int) -> dict[str, Any]:
-    assignment = selectors.access_assignment(membership, assignment_id)
-    history = selectors.assignment_submissions(assignment)
-    submission = next((x for x in history if x.replaced_by_id is None), None)
-    run = selectors.latest_run(submission)
-    return {
-        **_assignment_out(request, membership, assignment, submission, run),
-        "submission": _submission_out(submission) if submission is not None else None,
-        "run": _run_out(run) if run is not None else None,
-        "history": [_submission_out(x) for x in history],
-    }
 
 
 def _task_id(value: int | str) -> int:
@@ -160,11 +40,7 @@ def _task_id(value: int | str) -> int:
 def list_assignments(request: HttpRequest, application_id: int) -> Any:
     membership = membership_of(request)
     application = access_application(membership, application_id)
-    assignments = selectors.application_assignments(membership, application, candidate=True)
-    return [
-        _assignment_out(request, membership, a, *selectors.assignment_current_work(a))
-        for a in assignments
-    ]
+    return selectors.application_work(membership, application)
 
 
 @router.post(
@@ -183,12 +59,12 @@ def assign(request: HttpRequest, application_id: int, payload: s.AssignmentIn) -
         task_id=_task_id(payload.task),
         deadline=payload.deadline,
     )
-    return Status(201, _detail(request, membership, assignment.pk))
+    return Status(201, selectors.assignment_detail(membership, assignment.pk))
 
 
 @router.get("/assignments/{int:assignment_id}", response={200: s.AssignmentDetailOut, **ERRORS})
 def get_assignment(request: HttpRequest, assignment_id: int) -> Any:
-    return _detail(request, membership_of(request), assignment_id)
+    return selectors.assignment_detail(membership_of(request), assignment_id)
 
 
 @router.post(
@@ -200,14 +76,14 @@ def review(request: HttpRequest, assignment_id: int, payload: s.ReviewIn) -> Any
     services.assignment_review(
         membership=membership, assignment_id=assignment_id, score=payload.score, notes=payload.notes
     )
-    return _detail(request, membership, assignment_id)
+    return selectors.assignment_detail(membership, assignment_id)
 
 
 @router.post("/assignments/{int:assignment_id}/regrade", response={202: s.RunOut, **ERRORS})
 def regrade(request: HttpRequest, assignment_id: int) -> Any:
     """Grade the current submission again; the run is queued, poll the assignment for it."""
     run = services.grading_run_retry(membership=membership_of(request), assignment_id=assignment_id)
-    return Status(202, _run_out(run))
+    return Status(202, run)
 
 
 @router.post("/checks/{int:check_id}/override", response={200: s.CheckOut, **ERRORS})
@@ -219,4 +95,4 @@ def override(request: HttpRequest, check_id: int, payload: s.OverrideIn) -> Any:
         points=payload.points,
         reason=payload.reason,
     )
-    return _check_out(check)
+    return check

@@ -10,61 +10,18 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from hireloop.accounts.errors import InvalidInput
-from hireloop.accounts.models import Membership, User
 from hireloop.accounts.selectors import workspace_user
 from hireloop.hiring import selectors, services
-from hireloop.hiring.models import Application, Candidate, Role
 from hireloop.hiring.prep import prep_link_create
 
 from ..auth import membership_of
 from ..errors import ErrorOut
-from ..pagination import Page, PageParams
+from ..pagination import Page, PageParams, page_body
 from ..schemas import hiring as s
 
 router = Router(tags=["hiring"])
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
 MAX_RESUME_BYTES = 5 * 1024 * 1024
-
-
-def _user(user: User | None) -> dict[str, Any] | None:
-    return {"id": user.pk, "name": user.display_name} if user else None
-
-
-def _role_summary(role: Role) -> dict[str, Any]:
-    return {
-        "id": role.pk,
-        "title": role.title,
-        "team": role.team,
-        "seniority": role.seniority,
-        "industry": role.industry.slug if role.industry else None,
-        "status": role.status,
-        "hiring_manager": _user(role.hiring_manager),
-    }
-
-
-def _role_out(role: Role) -> dict[str, Any]:
-    stages = selectors.plan_of(role)
-    checks = selectors.role_skill_checks(role)
-    return {
-        **_role_summary(role),
-        "stages": [
-            {
-                "id": st.pk,
-                "position": st.position,
-                "name": st.name,
-                "kind": st.kind,
-                "minutes": st.minutes,
-                "scorecard_id": st.scorecard_version.scorecard_id,
-                "scorecard_version": st.scorecard_version.number,
-                "interviewers": [_user(u) for u in selectors.plan_stage_interviewers(st)],
-            }
-            for st in stages
-        ],
-        "skill_checks": [
-            {"skill": c.skill.slug, "priority": c.skill.priority, "stage_id": c.stage_id}
-            for c in checks
-        ],
-    }
 
 
 @router.get("/roles", response={200: Page[s.RoleSummary], **ERRORS})
@@ -74,8 +31,7 @@ def list_roles(
     roles, count = selectors.role_page(
         membership_of(request), status=status, offset=page.offset, limit=page.limit
     )
-    items = [_role_summary(r) for r in roles]
-    return {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
+    return page_body(roles, count, page)
 
 
 @router.post("/roles", response={201: s.RoleOut, **ERRORS})
@@ -97,12 +53,12 @@ def create_role(request: HttpRequest, payload: s.RoleIn) -> Any:
         industry=payload.industry,
         hiring_manager=manager,
     )
-    return Status(201, _role_out(selectors.access_role(membership, role.pk)))
+    return Status(201, selectors.access_role(membership, role.pk))
 
 
 @router.get("/roles/{int:role_id}", response={200: s.RoleOut, **ERRORS})
 def get_role(request: HttpRequest, role_id: int) -> Any:
-    return _role_out(selectors.access_role(membership_of(request), role_id))
+    return selectors.access_role(membership_of(request), role_id)
 
 
 @router.patch("/roles/{int:role_id}", response={200: s.RoleOut, **ERRORS})
@@ -111,17 +67,13 @@ def update_role(request: HttpRequest, role_id: int, payload: s.RolePatch) -> Any
     services.role_update(
         membership=membership, role_id=role_id, data=payload.model_dump(exclude_none=True)
     )
-    return _role_out(selectors.access_role(membership, role_id))
+    return selectors.access_role(membership, role_id)
 
 
 @router.get("/roles/{int:role_id}/board", response={200: list[s.BoardColumnOut], **ERRORS})
 def get_board(request: HttpRequest, role_id: int) -> Any:
     membership = membership_of(request)
-    columns = selectors.board(membership, selectors.access_role(membership, role_id))
-    return [
-        {"stage_id": c.stage.pk, "stage": c.stage.name, "cards": [vars(card) for card in c.cards]}
-        for c in columns
-    ]
+    return selectors.board(membership, selectors.access_role(membership, role_id))
 
 
 @router.post("/roles/{int:role_id}/stages", response={201: s.RoleOut, **ERRORS})
@@ -135,14 +87,14 @@ def add_stage(request: HttpRequest, role_id: int, payload: s.StageIn) -> Any:
         minutes=payload.minutes,
         template=payload.template,
     )
-    return Status(201, _role_out(selectors.access_role(membership, role_id)))
+    return Status(201, selectors.access_role(membership, role_id))
 
 
 @router.patch("/stages/{int:stage_id}", response={200: s.RoleOut, **ERRORS})
 def update_stage(request: HttpRequest, stage_id: int, payload: s.StagePatch) -> Any:
     membership = membership_of(request)
     stage = services.plan_stage_update(membership=membership, stage_id=stage_id, **payload.dict())
-    return _role_out(selectors.access_role(membership, stage.role_id))
+    return selectors.access_role(membership, stage.role_id)
 
 
 @router.post("/stages/{int:stage_id}/move", response={200: s.RoleOut, **ERRORS})
@@ -151,39 +103,13 @@ def move_stage(request: HttpRequest, stage_id: int, payload: s.StageMove) -> Any
     stage = services.plan_stage_move(
         membership=membership, stage_id=stage_id, offset=payload.offset
     )
-    return _role_out(selectors.access_role(membership, stage.role_id))
+    return selectors.access_role(membership, stage.role_id)
 
 
 @router.delete("/stages/{int:stage_id}", response={204: None, **ERRORS})
 def remove_stage(request: HttpRequest, stage_id: int) -> Any:
     services.plan_stage_remove(membership=membership_of(request), stage_id=stage_id)
     return Status(204, None)
-
-
-def _candidate_summary(c: Candidate) -> dict[str, Any]:
-    return {
-        "id": c.pk,
-        "name": c.name,
-        "email": c.email,
-        "current_title": c.current_title,
-        "level": c.level,
-        "skills": c.skills,
-    }
-
-
-def _candidate_out(c: Candidate) -> dict[str, Any]:
-    return {
-        **_candidate_summary(c),
-        "phone": c.phone,
-        "location": c.location,
-        "years_experience": c.years_experience,
-        "links": c.links,
-        "source": c.source,
-        "notes": c.notes,
-        "resume_name": c.resume_name,
-        "resume_kind": c.resume_kind,
-        "resume_chars": len(c.resume_text),
-    }
 
 
 @router.get("/candidates", response={200: Page[s.CandidateSummary], **ERRORS})
@@ -193,29 +119,27 @@ def list_candidates(
     candidates, count = selectors.candidate_page(
         membership_of(request), q=filters.q, offset=page.offset, limit=page.limit
     )
-    items = [_candidate_summary(c) for c in candidates]
-    return {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
+    return page_body(candidates, count, page)
 
 
 @router.post("/candidates", response={201: s.CandidateOut, **ERRORS})
 def create_candidate(request: HttpRequest, payload: s.CandidateIn) -> Any:
     candidate = services.candidate_create(membership=membership_of(request), data=payload.dict())
-    return Status(201, _candidate_out(candidate))
+    return Status(201, candidate)
 
 
 @router.get("/candidates/{int:candidate_id}", response={200: s.CandidateOut, **ERRORS})
 def get_candidate(request: HttpRequest, candidate_id: int) -> Any:
-    return _candidate_out(selectors.access_candidate(membership_of(request), candidate_id))
+    return selectors.access_candidate(membership_of(request), candidate_id)
 
 
 @router.patch("/candidates/{int:candidate_id}", response={200: s.CandidateOut, **ERRORS})
 def update_candidate(request: HttpRequest, candidate_id: int, payload: s.CandidatePatch) -> Any:
-    candidate = services.candidate_update(
+    return services.candidate_update(
         membership=membership_of(request),
         candidate_id=candidate_id,
         data=payload.model_dump(exclude_none=True),
     )
-    return _candidate_out(candidate)
 
 
 @router.post("/candidates/{int:candidate_id}/resume", response={200: s.CandidateOut, **ERRORS})
@@ -225,50 +149,12 @@ def upload_resume(
     resume: UploadedFile = File(...),  # noqa: B008
 ) -> Any:
     data = resume.read(MAX_RESUME_BYTES + 1)
-    candidate = services.candidate_attach_resume(
+    return services.candidate_attach_resume(
         membership=membership_of(request),
         candidate_id=candidate_id,
         filename=resume.name or "resume",
         data=data,
     )
-    return _candidate_out(candidate)
-
-
-def _application_summary(a: Application) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "candidate_id": a.candidate_id,
-        "candidate": a.candidate.name,
-        "role_id": a.role_id,
-        "role": a.role.title,
-        "stage_id": a.stage_id,
-        "stage": a.stage.name,
-        "status": a.status,
-        "version": a.version,
-        "stage_entered_at": a.stage_entered_at,
-    }
-
-
-def _application_out(membership: Membership, application_id: int) -> dict[str, Any]:
-    a = selectors.application_detail(membership, application_id)
-    return {
-        **_application_summary(a),
-        "transitions": [
-            {
-                "action": t.action,
-                "from_stage": t.from_stage.name if t.from_stage else None,
-                "to_stage": t.to_stage.name if t.to_stage else None,
-                "from_status": t.from_status,
-                "to_status": t.to_status,
-                "reason": t.reason,
-                "note": t.note,
-                "actor": t.actor.display_name if t.actor else None,
-                "at": t.at,
-            }
-            for t in selectors.application_history(a)
-        ],
-        "days_in_stages": [(name, round(days, 2)) for name, days in selectors.time_in_stages(a)],
-    }
 
 
 @router.get("/applications", response={200: Page[s.ApplicationSummary], **ERRORS})
@@ -284,8 +170,7 @@ def list_applications(
         offset=page.offset,
         limit=page.limit,
     )
-    items = [_application_summary(a) for a in applications]
-    return {"items": items, "count": count, "limit": page.limit, "offset": page.offset}
+    return page_body(applications, count, page)
 
 
 @router.post("/applications", response={201: s.ApplicationOut, **ERRORS})
@@ -294,12 +179,12 @@ def create_application(request: HttpRequest, payload: s.ApplicationIn) -> Any:
     application = services.application_create(
         membership=membership, candidate_id=payload.candidate_id, role_id=payload.role_id
     )
-    return Status(201, _application_out(membership, application.pk))
+    return Status(201, selectors.application_detail(membership, application.pk))
 
 
 @router.get("/applications/{int:application_id}", response={200: s.ApplicationOut, **ERRORS})
 def get_application(request: HttpRequest, application_id: int) -> Any:
-    return _application_out(membership_of(request), application_id)
+    return selectors.application_detail(membership_of(request), application_id)
 
 
 @router.post("/applications/{int:application_id}/moves", response={200: s.ApplicationOut, **ERRORS})
@@ -313,7 +198,7 @@ def move_application(request: HttpRequest, application_id: int, payload: s.MoveI
         reason=payload.reason,
         note=payload.note,
     )
-    return _application_out(membership, application_id)
+    return selectors.application_detail(membership, application_id)
 
 
 @router.post(

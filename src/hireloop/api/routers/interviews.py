@@ -1,82 +1,23 @@
-"""/api/v1/interviews and scorecards; /api/v1/applications/{id}/debrief and decisions."""
+"""/api/v1/interviews and scorecards."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from hireloop.accounts.errors import NotFound
-from hireloop.accounts.models import Membership, User
-from hireloop.decisions import selectors as decision_selectors
-from hireloop.decisions import services as decision_services
-from hireloop.hiring.selectors import access_application, access_role
+from hireloop.hiring.selectors import access_application
 from hireloop.interviews import selectors, services
-from hireloop.interviews.models import Feedback, Interview
 from hireloop.lib.ics import render
 
 from ..auth import membership_of
 from ..errors import ErrorOut
-from ..schemas import decisions as ds
 from ..schemas import interviews as s
 
 router = Router(tags=["interviews"])
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422): ErrorOut}
-
-
-def _person(user: User) -> dict[str, Any]:
-    return {"id": user.pk, "name": user.display_name, "email": user.email}
-
-
-def _interview_out(i: Interview) -> dict[str, Any]:
-    return {
-        "id": i.pk,
-        "application_id": i.application_id,
-        "candidate": i.application.candidate.name,
-        "role": i.application.role.title,
-        "stage": i.stage.name,
-        "starts_at": i.starts_at,
-        "minutes": i.minutes,
-        "location": i.location,
-        "status": i.status,
-        "sequence": i.sequence,
-        "scorecard_id": i.scorecard_version.scorecard_id,
-        "scorecard_version": i.scorecard_version.number,
-        "interviewers": [_person(u) for u in selectors.interview_interviewers(i)],
-    }
-
-
-def _fresh(membership: Membership, interview_id: int) -> dict[str, Any]:
-    return _interview_out(selectors.access_interview(membership, interview_id))
-
-
-def _scorecard_out(f: Feedback) -> dict[str, Any]:
-    return {
-        "id": f.pk,
-        "interview_id": f.interview_id,
-        "interviewer": _person(f.interviewer),
-        "stage": f.interview.stage.name,
-        "status": f.status,
-        "ratings": f.ratings,
-        "signals": f.signals,
-        "red_flags": f.red_flags,
-        "notes": f.notes,
-        "recommendation": f.recommendation,
-        "submitted_at": f.submitted_at,
-        "revision": f.revision,
-        "questions": [
-            {
-                "question_id": q.question_id,
-                "prompt": q.prompt,
-                "notes": q.notes,
-                "score": q.score,
-                "skipped": q.skipped,
-            }
-            for q in selectors.feedback_questions(f)
-        ],
-    }
 
 
 @router.get("/interviews", response={200: list[s.InterviewOut], **ERRORS})
@@ -89,19 +30,19 @@ def list_interviews(request: HttpRequest, application: int | None = None) -> Any
         interviews = selectors.application_interviews(
             membership, access_application(membership, application)
         )
-    return [_interview_out(i) for i in selectors.with_details(interviews)]
+    return selectors.with_details(interviews)
 
 
 @router.post("/interviews", response={201: s.InterviewOut, **ERRORS})
 def schedule(request: HttpRequest, payload: s.InterviewIn) -> Any:
     membership = membership_of(request)
     interview = services.interview_schedule(membership=membership, **payload.dict())
-    return Status(201, _fresh(membership, interview.pk))
+    return Status(201, selectors.access_interview(membership, interview.pk))
 
 
 @router.get("/interviews/{int:interview_id}", response={200: s.InterviewOut, **ERRORS})
 def get_interview(request: HttpRequest, interview_id: int) -> Any:
-    return _fresh(membership_of(request), interview_id)
+    return selectors.access_interview(membership_of(request), interview_id)
 
 
 @router.post("/interviews/{int:interview_id}/reschedule", response={200: s.InterviewOut, **ERRORS})
@@ -110,7 +51,7 @@ def reschedule(request: HttpRequest, interview_id: int, payload: s.RescheduleIn)
     services.interview_reschedule(
         membership=membership, interview_id=interview_id, **payload.dict()
     )
-    return _fresh(membership, interview_id)
+    return selectors.access_interview(membership, interview_id)
 
 
 @router.post("/interviews/{int:interview_id}/cancel", response={200: s.InterviewOut, **ERRORS})
@@ -119,7 +60,7 @@ def cancel(request: HttpRequest, interview_id: int, payload: s.CancelIn) -> Any:
     services.interview_cancel(
         membership=membership, interview_id=interview_id, reason=payload.reason
     )
-    return _fresh(membership, interview_id)
+    return selectors.access_interview(membership, interview_id)
 
 
 @router.get(
@@ -141,7 +82,7 @@ def get_own_scorecard(request: HttpRequest, interview_id: int) -> Any:
     feedback = selectors.own_feedback(membership, interview)
     if feedback is None:
         raise NotFound("You have not started this scorecard yet.")
-    return _scorecard_out(feedback)
+    return feedback
 
 
 @router.put("/interviews/{int:interview_id}/scorecard", response={200: s.ScorecardOut, **ERRORS})
@@ -149,7 +90,7 @@ def save_draft(request: HttpRequest, interview_id: int, payload: s.ScorecardIn) 
     feedback = services.feedback_save_draft(
         membership=membership_of(request), interview_id=interview_id, data=payload.model_dump()
     )
-    return _scorecard_out(feedback)
+    return feedback
 
 
 @router.post(
@@ -159,7 +100,7 @@ def submit(request: HttpRequest, interview_id: int) -> Any:
     feedback = services.feedback_submit(
         membership=membership_of(request), interview_id=interview_id
     )
-    return _scorecard_out(feedback)
+    return feedback
 
 
 @router.post(
@@ -173,7 +114,7 @@ def amend(request: HttpRequest, interview_id: int, payload: s.AmendIn) -> Any:
         data=data,
         reason=payload.reason,
     )
-    return _scorecard_out(feedback)
+    return feedback
 
 
 @router.get(
@@ -184,9 +125,7 @@ def application_scorecards(request: HttpRequest, application_id: int) -> Any:
     membership = membership_of(request)
     application = access_application(membership, application_id)
     return {
-        "scorecards": [
-            _scorecard_out(f) for f in selectors.visible_feedback(membership, application)
-        ],
+        "scorecards": selectors.visible_feedback(membership, application),
         "hidden": selectors.hidden_count(membership, application),
     }
 
@@ -194,89 +133,4 @@ def application_scorecards(request: HttpRequest, application_id: int) -> Any:
 @router.get("/scorecards/owed", response={200: list[s.OwedOut], **ERRORS})
 def owed(request: HttpRequest, everyone: bool = False) -> Any:
     """Scorecards still owed for interviews that have ended (yours, or everyone's)."""
-    return [
-        {
-            "interview_id": o.interview.pk,
-            "candidate": o.interview.application.candidate.name,
-            "stage": o.interview.stage.name,
-            "interviewer": _person(o.interviewer),
-            "ended_at": o.ended_at,
-        }
-        for o in selectors.owed_scorecards(membership_of(request), everyone=everyone)
-    ]
-
-
-@router.get("/applications/{int:application_id}/debrief", response={200: ds.DebriefOut, **ERRORS})
-def get_debrief(request: HttpRequest, application_id: int) -> Any:
-    report = decision_selectors.debrief(membership_of(request), application_id)
-    suggestion = asdict(report.suggestion)
-    return {
-        "application_id": report.application.pk,
-        "interviewers": [f.interviewer.display_name for f in report.feedback],
-        "matrix": [{**vars(row), "disagreement": row.disagreement} for row in report.rows],
-        "tally": [
-            {"recommendation": v, "label": label, "count": n} for v, label, n in report.tally
-        ],
-        "red_flags": [
-            {"flag": flag, "interviewer": who, "serious": serious}
-            for flag, who, serious in report.red_flags
-        ],
-        "coverage": report.coverage,
-        "rules": asdict(report.rules),
-        "suggestion": suggestion,
-        "focus_areas": [
-            {"competency": f.competency.slug, "reason": f.reason} for f in report.focus_areas
-        ],
-        "decisions": [
-            {
-                "id": d.pk,
-                "outcome": d.outcome,
-                "level": d.level,
-                "rationale": d.rationale,
-                "decided_by": d.decided_by.display_name if d.decided_by else None,
-                "at": d.at,
-                "suggestion": d.suggestion,
-            }
-            for d in report.decisions
-        ],
-    }
-
-
-@router.post(
-    "/applications/{int:application_id}/decisions", response={201: ds.DecisionOut, **ERRORS}
-)
-def record_decision(request: HttpRequest, application_id: int, payload: ds.DecisionIn) -> Any:
-    d = decision_services.decision_record(
-        membership=membership_of(request), application_id=application_id, **payload.dict()
-    )
-    return Status(
-        201,
-        {
-            "id": d.pk,
-            "outcome": d.outcome,
-            "level": d.level,
-            "rationale": d.rationale,
-            "decided_by": d.decided_by.display_name if d.decided_by else None,
-            "at": d.at,
-            "suggestion": d.suggestion,
-        },
-    )
-
-
-@router.post(
-    "/applications/{int:application_id}/focus-areas", response={201: ds.FocusAreaOut, **ERRORS}
-)
-def request_focus_area(request: HttpRequest, application_id: int, payload: ds.FocusAreaIn) -> Any:
-    area = decision_services.focus_area_request(
-        membership=membership_of(request), application_id=application_id, **payload.dict()
-    )
-    return Status(201, {"competency": area.competency.slug, "reason": area.reason})
-
-
-@router.put("/roles/{int:role_id}/rules", response={200: dict[str, Any], **ERRORS})
-def update_rules(request: HttpRequest, role_id: int, payload: ds.RulesIn) -> Any:
-    membership = membership_of(request)
-    decision_services.role_rules_update(
-        membership=membership, role_id=role_id, data=payload.model_dump()
-    )
-    return asdict(decision_selectors.effective_rules(access_role(membership, role_id)))
+    return selectors.owed_scorecards(membership_of(request), everyone=everyone)

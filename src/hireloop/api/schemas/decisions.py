@@ -1,11 +1,17 @@
-"""Shapes of the debrief and decision API."""
+"""Shapes of the debrief and decision API. The response schemas read the debrief
+(``decisions.selectors.Debrief``) and the decision models themselves."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+
+from hireloop.decisions import suggest
+from hireloop.decisions.models import Decision, FocusArea
+from hireloop.decisions.selectors import Debrief, MatrixRow, Tally
 
 from .common import Slug
 
@@ -24,6 +30,10 @@ class TallyOut(Schema):
     label: str
     count: int
 
+    @staticmethod
+    def resolve_count(obj: Tally) -> int:
+        return obj.scorecards
+
 
 class DebriefRedFlagOut(Schema):
     flag: str
@@ -34,6 +44,12 @@ class DebriefRedFlagOut(Schema):
 class FocusAreaOut(Schema):
     competency: str
     reason: str
+
+    @staticmethod
+    def resolve_competency(obj: FocusArea | suggest.FocusArea) -> str:
+        # One shape for the areas people asked for, which link the library's competency, and
+        # those the suggestion names, which carry its slug already.
+        return obj.competency if isinstance(obj.competency, str) else obj.competency.slug
 
 
 class SuggestionOut(Schema):
@@ -54,6 +70,10 @@ class DecisionOut(Schema):
     at: datetime
     suggestion: dict[str, Any]
 
+    @staticmethod
+    def resolve_decided_by(obj: Decision) -> str | None:
+        return obj.decided_by.display_name if obj.decided_by else None
+
 
 class DebriefOut(Schema):
     application_id: int
@@ -66,6 +86,22 @@ class DebriefOut(Schema):
     suggestion: SuggestionOut
     focus_areas: list[FocusAreaOut]
     decisions: list[DecisionOut]
+
+    @staticmethod
+    def resolve_application_id(obj: Debrief) -> int:
+        return obj.application.pk
+
+    @staticmethod
+    def resolve_interviewers(obj: Debrief) -> list[str]:
+        return [f.interviewer.display_name for f in obj.feedback]
+
+    @staticmethod
+    def resolve_matrix(obj: Debrief) -> list[MatrixRow]:
+        return obj.rows
+
+    @staticmethod
+    def resolve_rules(obj: Debrief) -> dict[str, Any]:
+        return asdict(obj.rules)
 
 
 class DecisionIn(Schema):

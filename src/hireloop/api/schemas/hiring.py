@@ -1,4 +1,6 @@
-"""Shapes of the roles, candidates and applications API."""
+"""Shapes of the roles, candidates and applications API. The response schemas read the models
+and the board's dataclasses themselves (ninja's resolvers name the values that live on related
+objects)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,18 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
+
+from hireloop.accounts.models import User
+from hireloop.hiring import selectors
+from hireloop.hiring.models import (
+    Application,
+    Candidate,
+    PlanStage,
+    Role,
+    SkillCheck,
+    Transition,
+)
+from hireloop.hiring.selectors import BoardColumn
 
 from .common import Slug
 
@@ -23,6 +37,10 @@ class UserRef(Schema):
     id: int
     name: str
 
+    @staticmethod
+    def resolve_name(obj: User) -> str:
+        return obj.display_name
+
 
 class PlanStageOut(Schema):
     id: int
@@ -34,11 +52,31 @@ class PlanStageOut(Schema):
     scorecard_version: int
     interviewers: list[UserRef]
 
+    @staticmethod
+    def resolve_scorecard_id(obj: PlanStage) -> int:
+        return obj.scorecard_version.scorecard_id
+
+    @staticmethod
+    def resolve_scorecard_version(obj: PlanStage) -> int:
+        return obj.scorecard_version.number
+
+    @staticmethod
+    def resolve_interviewers(obj: PlanStage) -> list[User]:
+        return selectors.plan_stage_interviewers(obj)
+
 
 class SkillCheckOut(Schema):
     skill: str
     priority: str
     stage_id: int | None
+
+    @staticmethod
+    def resolve_skill(obj: SkillCheck) -> str:
+        return obj.skill.slug
+
+    @staticmethod
+    def resolve_priority(obj: SkillCheck) -> str:
+        return obj.skill.priority
 
 
 class RoleSummary(Schema):
@@ -50,10 +88,22 @@ class RoleSummary(Schema):
     status: str
     hiring_manager: UserRef | None
 
+    @staticmethod
+    def resolve_industry(obj: Role) -> str | None:
+        return obj.industry.slug if obj.industry else None
+
 
 class RoleOut(RoleSummary):
     stages: list[PlanStageOut]
     skill_checks: list[SkillCheckOut]
+
+    @staticmethod
+    def resolve_stages(obj: Role) -> list[PlanStage]:
+        return selectors.plan_of(obj)
+
+    @staticmethod
+    def resolve_skill_checks(obj: Role) -> list[SkillCheck]:
+        return selectors.role_skill_checks(obj)
 
 
 class RoleIn(Schema):
@@ -105,6 +155,14 @@ class BoardColumnOut(Schema):
     stage: str
     cards: list[BoardCardOut]
 
+    @staticmethod
+    def resolve_stage_id(obj: BoardColumn) -> int:
+        return obj.stage.pk
+
+    @staticmethod
+    def resolve_stage(obj: BoardColumn) -> str:
+        return obj.stage.name
+
 
 class CandidateIn(Schema):
     name: str = Field(..., min_length=1, max_length=160)
@@ -154,6 +212,10 @@ class CandidateOut(CandidateSummary):
     resume_kind: str
     resume_chars: int
 
+    @staticmethod
+    def resolve_resume_chars(obj: Candidate) -> int:
+        return len(obj.resume_text)
+
 
 class CandidateFilters(Schema):
     q: str = Field("", max_length=200, description="name, email, skills or résumé text")
@@ -182,6 +244,18 @@ class TransitionOut(Schema):
     actor: str | None
     at: datetime
 
+    @staticmethod
+    def resolve_from_stage(obj: Transition) -> str | None:
+        return obj.from_stage.name if obj.from_stage else None
+
+    @staticmethod
+    def resolve_to_stage(obj: Transition) -> str | None:
+        return obj.to_stage.name if obj.to_stage else None
+
+    @staticmethod
+    def resolve_actor(obj: Transition) -> str | None:
+        return obj.actor.display_name if obj.actor else None
+
 
 class ApplicationSummary(Schema):
     id: int
@@ -195,10 +269,30 @@ class ApplicationSummary(Schema):
     version: int
     stage_entered_at: datetime
 
+    @staticmethod
+    def resolve_candidate(obj: Application) -> str:
+        return obj.candidate.name
+
+    @staticmethod
+    def resolve_role(obj: Application) -> str:
+        return obj.role.title
+
+    @staticmethod
+    def resolve_stage(obj: Application) -> str:
+        return obj.stage.name
+
 
 class ApplicationOut(ApplicationSummary):
     transitions: list[TransitionOut]
     days_in_stages: list[tuple[str, float]]
+
+    @staticmethod
+    def resolve_transitions(obj: Application) -> list[Transition]:
+        return selectors.application_history(obj)
+
+    @staticmethod
+    def resolve_days_in_stages(obj: Application) -> list[tuple[str, float]]:
+        return [(name, round(days, 2)) for name, days in selectors.time_in_stages(obj)]
 
 
 class MoveIn(Schema):

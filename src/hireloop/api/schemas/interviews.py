@@ -1,4 +1,5 @@
-"""Shapes of the interviews, scorecards and debrief API."""
+"""Shapes of the interviews and scorecards API. The response schemas read the domain objects
+themselves (ninja's resolvers name the values that live on related objects)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from hireloop.accounts.models import User
+from hireloop.interviews import selectors
+from hireloop.interviews.models import Feedback, Interview, QuestionNote
+from hireloop.interviews.selectors import Owed
 from hireloop.interviews.validation import MAX_NOTES, MAX_PROMPT, MAX_QUESTIONS
 
 Recommendation = Literal["strong_hire", "hire", "no_hire", "strong_no_hire"]
@@ -38,6 +43,10 @@ class PersonOut(Schema):
     name: str
     email: str
 
+    @staticmethod
+    def resolve_name(obj: User) -> str:
+        return obj.display_name
+
 
 class InterviewOut(Schema):
     id: int
@@ -53,6 +62,30 @@ class InterviewOut(Schema):
     scorecard_id: int
     scorecard_version: int
     interviewers: list[PersonOut]
+
+    @staticmethod
+    def resolve_candidate(obj: Interview) -> str:
+        return obj.application.candidate.name
+
+    @staticmethod
+    def resolve_role(obj: Interview) -> str:
+        return obj.application.role.title
+
+    @staticmethod
+    def resolve_stage(obj: Interview) -> str:
+        return obj.stage.name
+
+    @staticmethod
+    def resolve_scorecard_id(obj: Interview) -> int:
+        return obj.scorecard_version.scorecard_id
+
+    @staticmethod
+    def resolve_scorecard_version(obj: Interview) -> int:
+        return obj.scorecard_version.number
+
+    @staticmethod
+    def resolve_interviewers(obj: Interview) -> list[User]:
+        return selectors.interview_interviewers(obj)
 
 
 # The scorecards' shapes and size bounds only: their rules are the services' (one validator,
@@ -98,6 +131,14 @@ class ScorecardOut(Schema):
     revision: int
     questions: list[QuestionNoteIO]
 
+    @staticmethod
+    def resolve_stage(obj: Feedback) -> str:
+        return obj.interview.stage.name
+
+    @staticmethod
+    def resolve_questions(obj: Feedback) -> list[QuestionNote]:
+        return selectors.feedback_questions(obj)
+
 
 class VisibleScorecardsOut(Schema):
     scorecards: list[ScorecardOut]
@@ -110,3 +151,15 @@ class OwedOut(Schema):
     stage: str
     interviewer: PersonOut
     ended_at: datetime
+
+    @staticmethod
+    def resolve_interview_id(obj: Owed) -> int:
+        return obj.interview.pk
+
+    @staticmethod
+    def resolve_candidate(obj: Owed) -> str:
+        return obj.interview.application.candidate.name
+
+    @staticmethod
+    def resolve_stage(obj: Owed) -> str:
+        return obj.interview.stage.name

@@ -1,10 +1,15 @@
-"""Shapes of the library API. Field names follow the content pack format."""
+"""Shapes of the library API. Field names follow the content pack format. The response schemas
+read the library's models (and a scorecard at one version, ``ScorecardAt``) themselves."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from ninja import Field, Schema
+
+from hireloop.library import models as m
+from hireloop.library import selectors
+from hireloop.library.selectors import ScorecardAt
 
 from .common import Slug
 
@@ -75,6 +80,14 @@ class QuestionOut(Schema):
     builtin: bool
     copied_from_id: int | None
 
+    @staticmethod
+    def resolve_competencies(obj: m.Question) -> list[str]:
+        return [c.slug for c in selectors.question_competencies(obj)]
+
+    @staticmethod
+    def resolve_builtin(obj: m.Question) -> bool:
+        return obj.is_builtin
+
 
 class QuestionIn(Schema):
     """The editable fields of a workspace's own question (same rules as the pack format)."""
@@ -107,6 +120,22 @@ class ScorecardSummary(Schema):
     builtin: bool
     copied_from_id: int | None
 
+    @staticmethod
+    def resolve_stage(obj: m.Scorecard) -> str:
+        return obj.stage_slug
+
+    @staticmethod
+    def resolve_version(obj: m.Scorecard) -> int | None:
+        return obj.current_version.number if obj.current_version else None
+
+    @staticmethod
+    def resolve_criteria(obj: m.Scorecard) -> int:
+        return len(obj.current_version.snapshot["criteria"]) if obj.current_version else 0
+
+    @staticmethod
+    def resolve_builtin(obj: m.Scorecard) -> bool:
+        return obj.is_builtin
+
 
 class Anchored(Schema):
     slug: str
@@ -133,6 +162,59 @@ class ScorecardTemplateOut(Schema):
     recommendations: list[list[str]]
     builtin: bool
     copied_from_id: int | None
+
+    # The card names the scorecard; its content is the chosen version's snapshot.
+    @staticmethod
+    def resolve_id(obj: ScorecardAt) -> int:
+        return obj.card.pk
+
+    @staticmethod
+    def resolve_slug(obj: ScorecardAt) -> str:
+        return obj.card.slug
+
+    @staticmethod
+    def resolve_name(obj: ScorecardAt) -> str:
+        return obj.version.snapshot["name"]
+
+    @staticmethod
+    def resolve_stage(obj: ScorecardAt) -> str:
+        return obj.card.stage_slug
+
+    @staticmethod
+    def resolve_summary(obj: ScorecardAt) -> str:
+        return obj.version.snapshot["summary"]
+
+    @staticmethod
+    def resolve_minutes(obj: ScorecardAt) -> int:
+        return obj.version.snapshot["minutes"]
+
+    @staticmethod
+    def resolve_version(obj: ScorecardAt) -> int:
+        return obj.version.number
+
+    @staticmethod
+    def resolve_versions(obj: ScorecardAt) -> list[int]:
+        return selectors.scorecard_version_numbers(obj.card)
+
+    @staticmethod
+    def resolve_criteria(obj: ScorecardAt) -> list[dict[str, Any]]:
+        return obj.version.snapshot["criteria"]
+
+    @staticmethod
+    def resolve_red_flags(obj: ScorecardAt) -> list[str]:
+        return obj.version.snapshot["red_flags"]
+
+    @staticmethod
+    def resolve_recommendations(obj: ScorecardAt) -> list[list[str]]:
+        return obj.version.snapshot["recommendations"]
+
+    @staticmethod
+    def resolve_builtin(obj: ScorecardAt) -> bool:
+        return obj.card.is_builtin
+
+    @staticmethod
+    def resolve_copied_from_id(obj: ScorecardAt) -> int | None:
+        return obj.card.copied_from_id
 
 
 class CriterionIn(Schema):
@@ -169,6 +251,14 @@ class StageTemplateOut(Schema):
     scorecard: str | None
     in_default_process: bool
 
+    @staticmethod
+    def resolve_scorecard(obj: m.StageTemplate) -> str | None:
+        return obj.scorecard.slug if obj.scorecard else None
+
+    @staticmethod
+    def resolve_in_default_process(obj: m.StageTemplate) -> bool:
+        return obj.process_position is not None
+
 
 class ProcessOut(Schema):
     slug: str
@@ -179,6 +269,10 @@ class ProcessOut(Schema):
     stages: list[str]
     agenda: list[dict[str, Any]]
     expectations: dict[str, list[str]]
+
+    @staticmethod
+    def resolve_stages(obj: m.Process) -> list[str]:
+        return [st.slug for st in selectors.process_stages()]
 
 
 class TaskOut(Schema):
@@ -206,6 +300,14 @@ class SkillOut(Schema):
     method: str
     minimum: str | None
     criteria: list[str]
+
+    @staticmethod
+    def resolve_competency(obj: m.SkillRequirement) -> str:
+        return obj.competency.slug
+
+    @staticmethod
+    def resolve_minimum(obj: m.SkillRequirement) -> str | None:
+        return obj.minimum or None
 
 
 class IndustryOut(Schema):

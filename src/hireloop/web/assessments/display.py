@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hireloop.accounts.models import Membership
-from hireloop.accounts.permissions import Capability, can
 from hireloop.assessments import selectors
 from hireloop.assessments.models import (
     Assignment,
@@ -82,7 +81,7 @@ def application_tasks(
 ) -> list[TaskRow]:
     """The application's assignments; with ``request``, each candidate link for those who
     assign tasks (they are the ones who send it)."""
-    links = request is not None and can(membership, Capability.TASK_ASSIGN)
+    links = request is not None and selectors.may_read_task_link(membership)
     now = timezone.now()
     rows = []
     for assignment in selectors.application_assignments(membership, application):
