@@ -604,6 +604,7 @@ _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0
 def run_wrk(
     wrk: str,
     args: argparse.Namespace,
+    *,
     port: int,
     path: str,
     headers: dict[str, str],
@@ -771,6 +772,7 @@ def credentials(port: int, token: str, loop: Loop | None) -> dict[Who, dict[str,
 def benchmark(
     args: argparse.Namespace,
     wrk: str,
+    *,
     port: int,
     token: str,
     loop: Loop | None,
@@ -797,7 +799,15 @@ def benchmark(
 
         def load(seconds: int, endpoint: Endpoint = endpoint, headers: dict = headers) -> WrkRun:
             script = submits.script(endpoint.path, args.threads) if endpoint.submits else None
-            run = run_wrk(wrk, args, port, endpoint.path, headers, seconds, script)
+            run = run_wrk(
+                wrk,
+                args,
+                port=port,
+                path=endpoint.path,
+                headers=headers,
+                seconds=seconds,
+                script=script,
+            )
             if run.next_position is not None:
                 submits.advance(run.next_position)
             return run
@@ -859,7 +869,9 @@ def run(args: argparse.Namespace) -> int:
             f"{args.duration}s per endpoint",
             flush=True,
         )
-        results = benchmark(args, wrk, port, token, loop, data_dir, our_pids)
+        results = benchmark(
+            args, wrk, port=port, token=token, loop=loop, folder=data_dir, our_pids=our_pids
+        )
     report(args, database, results, noise_warning(results))
     return 1 if args.strict and any(r.passed is False for r in results) else 0
 

@@ -220,38 +220,48 @@ def declared_from(statements: Sequence[Statement], source: str) -> Declared:
     declared = Declared()
     lines = source.splitlines()
     for statement in statements:
-        tree = statement.tree
-        if statement.action != "load":
-            continue
-        # Enum types and domains are read from their text: sqlglot keeps domains as raw text.
-        if statement.kind == "type":
-            labels = enum_labels(statement.text)
-            if labels is not None:
-                declared.enums[labels[0]] = labels[1]
-        elif statement.kind == "domain":
-            domain = parse_domain(statement.text)
-            if domain is not None:
-                declared.domains[domain.name.lower()] = domain
-        elif tree is None:
-            continue
-        elif statement.kind == "table" and created_table(tree):
-            table = created_table(tree)
-            name_node = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
-            declared.table_lines.setdefault(table, _line_of(name_node.this, statement.line))
-            if isinstance(tree.this, exp.Schema):
-                for column in tree.this.expressions:
-                    if isinstance(column, exp.ColumnDef):
-                        _declare_column(declared, table, column, statement.line, lines)
-        elif statement.kind == "alter" and isinstance(tree, exp.Alter):
-            for action in tree.args.get("actions") or []:
-                if isinstance(action, exp.ColumnDef):
-                    _declare_column(declared, target_table(tree), action, statement.line, lines)
-        elif statement.kind == "comment" and isinstance(tree, exp.Comment):
-            target = tree.this
-            if isinstance(target, exp.Column) and isinstance(tree.expression, exp.Literal):
-                key = (target.table.lower(), target.name.lower())
-                declared.notes[key] = tree.expression.name
+        if statement.action == "load":
+            _declare(declared, statement, lines)
     return declared
+
+
+def _declare(declared: Declared, statement: Statement, lines: list[str]) -> None:
+    """Record what one loaded statement declares."""
+    # Enum types and domains are read from their text: sqlglot keeps domains as raw text.
+    if statement.kind == "type":
+        labels = enum_labels(statement.text)
+        if labels is not None:
+            declared.enums[labels[0]] = labels[1]
+        return
+    if statement.kind == "domain":
+        domain = parse_domain(statement.text)
+        if domain is not None:
+            declared.domains[domain.name.lower()] = domain
+        return
+    tree = statement.tree
+    if tree is None:
+        return
+    if statement.kind == "table" and created_table(tree):
+        _declare_table(declared, tree, statement.line, lines)
+    elif statement.kind == "alter" and isinstance(tree, exp.Alter):
+        for action in tree.args.get("actions") or []:
+            if isinstance(action, exp.ColumnDef):
+                _declare_column(declared, target_table(tree), action, statement.line, lines)
+    elif statement.kind == "comment" and isinstance(tree, exp.Comment):
+        target = tree.this
+        if isinstance(target, exp.Column) and isinstance(tree.expression, exp.Literal):
+            key = (target.table.lower(), target.name.lower())
+            declared.notes[key] = tree.expression.name
+
+
+def _declare_table(declared: Declared, tree: exp.Expression, line: int, lines: list[str]) -> None:
+    table = created_table(tree)
+    name_node = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    declared.table_lines.setdefault(table, _line_of(name_node.this, line))
+    if isinstance(tree.this, exp.Schema):
+        for column in tree.this.expressions:
+            if isinstance(column, exp.ColumnDef):
+                _declare_column(declared, table, column, line, lines)
 
 
 def _declare_column(

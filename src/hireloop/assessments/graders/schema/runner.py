@@ -302,6 +302,14 @@ def _judge(tokens: list[Token], text: str, reader: Dialect) -> _Verdict:
     words = [t.text.upper() for t in tokens[:4]] + [""] * 3
     if words[0] in ("BEGIN", "COMMIT", "END") or words[:2] == ["START", "TRANSACTION"]:
         return _Verdict("transaction", "skip", "the grader runs the load in its own transaction")
+    tree = _parse(tokens, text, reader)
+    if isinstance(tree, _Verdict):
+        return tree
+    return _judge_tree(tree, tokens, text, reader, words)
+
+
+def _parse(tokens: list[Token], text: str, reader: Dialect) -> exp.Expression | _Verdict:
+    """The statement's tree, or the verdict on a statement that does not parse."""
     try:
         with quiet_sqlglot():
             trees = reader.parser().parse(tokens, text)
@@ -312,7 +320,12 @@ def _judge(tokens: list[Token], text: str, reader: Dialect) -> _Verdict:
     tree = trees[0] if trees else None
     if not isinstance(tree, exp.Expression):
         return _Verdict("unparseable", "refuse", "does not parse")
+    return tree
 
+
+def _judge_tree(
+    tree: exp.Expression, tokens: list[Token], text: str, reader: Dialect, words: list[str]
+) -> _Verdict:
     if isinstance(tree, exp.Create):
         return _judge_create(tree)
     if isinstance(tree, exp.Command):
