@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from hireloop.accounts.models import Membership, Role, User, Workspace
+from hireloop.accounts.models import MemberRole, Membership, User, Workspace
 from hireloop.accounts.services import api_token_create
 from hireloop.library.models import Pack
 from hireloop.library.services import pack_load
@@ -55,7 +55,7 @@ class Team:
 def _team(slug: str) -> Team:
     workspace = WorkspaceFactory(slug=slug, name=slug.title())
     users = {}
-    for role in Role:
+    for role in MemberRole:
         user = UserFactory(email=f"{role.value}@{slug}.test")
         MembershipFactory(user=user, workspace=workspace, role=role)
         users[role.value] = user

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from hireloop.accounts.models import Role, User
+from hireloop.accounts.models import MemberRole, User
 from hireloop.hiring.models import Application
 from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.interviews.models import Interview
@@ -23,7 +23,7 @@ def two_interviewer_application(
     """The application, its interview and the second interviewer (two@<workspace>.test)."""
     recruiter = team.membership(team.recruiter)
     second = UserFactory(email="two@alpha.test", full_name=second_name)
-    MembershipFactory(user=second, workspace=team.workspace, role=Role.INTERVIEWER)
+    MembershipFactory(user=second, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     role = role_create(
         membership=recruiter,
         title="API engineer",

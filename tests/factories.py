@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factory
 
-from hireloop.accounts.models import Membership, Role, User, Workspace
+from hireloop.accounts.models import MemberRole, Membership, User, Workspace
 
 PASSWORD = "correct horse battery staple"
 
@@ -38,4 +38,4 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     workspace = factory.SubFactory(WorkspaceFactory)
-    role = Role.INTERVIEWER
+    role = MemberRole.INTERVIEWER

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hireloop.accounts.models import Role
+from hireloop.accounts.models import MemberRole
 from hireloop.decisions.models import FocusArea
 from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.interviews.selectors import hidden_count, visible_feedback
@@ -44,7 +44,7 @@ def two_stages(team):
     """Stage one: the interviewer alone. Stage two: the interviewer and a peer. Both over."""
     recruiter = team.membership(team.recruiter)
     peer = UserFactory(email="peer@alpha.test", full_name="Pat Peer")
-    MembershipFactory(user=peer, workspace=team.workspace, role=Role.INTERVIEWER)
+    MembershipFactory(user=peer, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     role = role_create(
         membership=recruiter, title="Platform", seniority="mid", hiring_manager=team.hiring_manager
     )

@@ -240,12 +240,12 @@ def test_role_matrix(team, world, who):
 
 
 def test_a_hiring_manager_of_another_role_sees_nothing_of_this_one(team, world):
-    from hireloop.accounts.models import Role
+    from hireloop.accounts.models import MemberRole
 
     from .factories import MembershipFactory, UserFactory
 
     stranger = UserFactory(email="other-manager@alpha.test")
-    MembershipFactory(user=stranger, workspace=team.workspace, role=Role.HIRING_MANAGER)
+    MembershipFactory(user=stranger, workspace=team.workspace, role=MemberRole.HIRING_MANAGER)
     client = Client()
     client.defaults.update(bearer(stranger, team.workspace))
     for url in (

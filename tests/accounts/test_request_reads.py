@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hireloop.accounts.models import ApiToken, Membership, Role, User
+from hireloop.accounts.models import ApiToken, MemberRole, Membership, User
 from hireloop.accounts.selectors import token_membership, user_memberships
 from hireloop.accounts.services import api_token_create, api_token_revoke, membership_set
 from hireloop.library.models import Question
@@ -52,7 +52,9 @@ def test_a_changed_role_applies_to_the_next_request(team, client):
     question = Question.objects.get(slug="rest-vs-soap", workspace=None)
     copy = f"{QUESTIONS}/{question.pk}/copy"
     assert client.post(copy, **headers).status_code == 403
-    membership_set(workspace=team.workspace, user=team.interviewer, role=Role.ADMIN, actor=None)
+    membership_set(
+        workspace=team.workspace, user=team.interviewer, role=MemberRole.ADMIN, actor=None
+    )
     assert client.post(copy, **headers).status_code == 201
 
 
@@ -62,7 +64,7 @@ def test_a_token_only_matches_its_own_secret(team):
     assert found is not None
     read, membership = found
     assert read.pk == token.pk and membership.user == team.admin
-    assert membership.workspace == team.workspace and membership.role == Role.ADMIN
+    assert membership.workspace == team.workspace and membership.role == MemberRole.ADMIN
     assert read.created_at == token.created_at and timezone.is_aware(read.created_at)
     assert token_membership(secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
     assert token_membership(f"hl_{token.prefix}_x") is None
@@ -102,7 +104,9 @@ def test_memberships_are_read_in_one_query_whatever_their_number(team):
 
     one = queries()
     for name in ("Zulu", "Beta"):
-        MembershipFactory(user=team.admin, workspace=WorkspaceFactory(name=name), role=Role.ADMIN)
+        MembershipFactory(
+            user=team.admin, workspace=WorkspaceFactory(name=name), role=MemberRole.ADMIN
+        )
     assert queries() == one
     page = client.get("/library/").content.decode()
     assert page.index(">Alpha<") < page.index(">Beta<") < page.index(">Zulu<")

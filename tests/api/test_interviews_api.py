@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from hireloop.accounts.models import Role
+from hireloop.accounts.models import MemberRole
 from hireloop.hiring.services import application_create, candidate_create, role_create
 
 from ..conftest import bearer
@@ -38,7 +38,7 @@ def _setup(team):
         membership=recruiter, candidate_id=candidate.pk, role_id=role.pk
     )
     second = UserFactory(email="peer@alpha.test", full_name="Pat Peer")
-    MembershipFactory(user=second, workspace=team.workspace, role=Role.INTERVIEWER)
+    MembershipFactory(user=second, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     return application, second
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hireloop.accounts.errors import InvalidInput, PermissionDenied
-from hireloop.accounts.models import AuditEvent, Role
+from hireloop.accounts.models import AuditEvent, MemberRole
 from hireloop.decisions.models import Decision
 from hireloop.decisions.selectors import (
     DebriefStatus,
@@ -82,7 +82,7 @@ def test_a_serious_red_flag_vetoes(team, interviewed):
     application = interviewed["application"]
     interview = application.interviews.get()
     extra = UserFactory(email="three@alpha.test")
-    MembershipFactory(user=extra, workspace=team.workspace, role=Role.INTERVIEWER)
+    MembershipFactory(user=extra, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     interview.interviewers.add(extra)
     ratings = {c["slug"]: 5 for c in interviewed["criteria"]}
     feedback_save_draft(

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from hireloop.accounts.models import Role
+from hireloop.accounts.models import MemberRole
 from hireloop.decisions.models import Decision, FocusArea
 from hireloop.decisions.selectors import debrief, focus_areas_for
 from hireloop.decisions.services import decision_record, focus_area_request
@@ -31,9 +31,9 @@ def decided(team):
     second = UserFactory(email="two@alpha.test", full_name="")
     third = UserFactory(email="three@alpha.test", full_name="Theo Third")
     for user in (second, third):
-        MembershipFactory(user=user, workspace=team.workspace, role=Role.INTERVIEWER)
+        MembershipFactory(user=user, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     leaver = UserFactory(email="leaver@alpha.test", full_name="Lee Leaver")
-    MembershipFactory(user=leaver, workspace=team.workspace, role=Role.HIRING_MANAGER)
+    MembershipFactory(user=leaver, workspace=team.workspace, role=MemberRole.HIRING_MANAGER)
     role = role_create(
         membership=recruiter,
         title="API engineer",

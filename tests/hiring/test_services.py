@@ -286,7 +286,7 @@ def test_hiring_manager_must_belong_to_the_workspace(team, other_team):
 
 
 def test_a_hiring_manager_opens_roles_they_manage_and_may_hand_one_over(team):
-    from hireloop.accounts.models import Role as MemberRole
+    from hireloop.accounts.models import MemberRole
 
     from ..factories import MembershipFactory, UserFactory
 

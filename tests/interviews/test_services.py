@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from hireloop.accounts.models import FeedbackVisibility, Role
+from hireloop.accounts.models import FeedbackVisibility, MemberRole
 from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.interviews.models import FeedbackRevision, InterviewChange
 from hireloop.interviews.selectors import (
@@ -37,7 +37,7 @@ def loop(team):
     """An application with one interview and two interviewers."""
     recruiter = team.membership(team.recruiter)
     second = UserFactory(email="second@alpha.test", full_name="Sam Second")
-    MembershipFactory(user=second, workspace=team.workspace, role=Role.INTERVIEWER)
+    MembershipFactory(user=second, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     role = role_create(
         membership=recruiter,
         title="Backend engineer",
@@ -81,7 +81,7 @@ def test_schedule_reschedule_cancel_are_recorded_and_invites_follow(team, loop):
         membership=recruiter, interview_id=interview.pk, starts_at=later, reason="Candidate asked"
     )
     cancelled = interview_cancel(
-        membership=recruiter, interview_id=interview.pk, reason="Role paused"
+        membership=recruiter, interview_id=interview.pk, reason="MemberRole paused"
     )
     assert cancelled.sequence == 2
     ics = render(invite_for(cancelled)).decode()
@@ -270,7 +270,7 @@ def test_interviews_are_private_to_their_people(team, loop, other_team):
     with pytest.raises(NotFound):
         access_interview(other_team.membership(other_team.admin), loop["interview"].pk)
     outsider = UserFactory(email="outsider@alpha.test")
-    MembershipFactory(user=outsider, workspace=team.workspace, role=Role.INTERVIEWER)
+    MembershipFactory(user=outsider, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     with pytest.raises(NotFound):
         access_interview(team.membership(outsider), loop["interview"].pk)
     assert access_interview(team.membership(team.hiring_manager), loop["interview"].pk)

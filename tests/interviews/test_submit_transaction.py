@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hireloop.accounts.errors import Conflict, InvalidInput, PermissionDenied
-from hireloop.accounts.models import AuditEvent, Role
+from hireloop.accounts.models import AuditEvent, MemberRole
 from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.interviews.models import Feedback, FeedbackRevision, Interview
 from hireloop.interviews.selectors import SCORECARD_RELATIONS, access_interview
@@ -50,7 +50,7 @@ def _interview(team, *interviewers) -> Interview:
 
 def _colleague(team):
     user = UserFactory(email="second@alpha.test")
-    MembershipFactory(user=user, workspace=team.workspace, role=Role.INTERVIEWER)
+    MembershipFactory(user=user, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     return user
 
 
@@ -197,7 +197,7 @@ def test_the_transaction_checks_again_what_changed_since_the_access_check(team):
         )
     other = team.membership(colleague)
     checked = _checked(other, interview)
-    interview_cancel(membership=recruiter, interview_id=interview.pk, reason="Role paused")
+    interview_cancel(membership=recruiter, interview_id=interview.pk, reason="MemberRole paused")
     with pytest.raises(Conflict, match="cancelled"):
         feedback_submit(
             membership=other,

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from hireloop.accounts.models import Role as MemberRole
+from hireloop.accounts.models import MemberRole
 from hireloop.assessments.graders.sql.dataset import load_queries
 from hireloop.assessments.models import (
     Assignment,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client, override_settings
 
-from hireloop.accounts.models import Membership, Role
+from hireloop.accounts.models import MemberRole, Membership
 
 from ..factories import PASSWORD
 
@@ -60,7 +60,7 @@ def test_next_parameter_only_redirects_locally(team):
 
 def test_switch_workspace_only_to_own_memberships(team, other_team):
     Membership.objects.create(
-        user=team.admin, workspace=other_team.workspace, role=Role.INTERVIEWER
+        user=team.admin, workspace=other_team.workspace, role=MemberRole.INTERVIEWER
     )
     client = Client()
     _login(client, team.admin.email, PASSWORD)

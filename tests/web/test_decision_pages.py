@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from hireloop.accounts.models import AuditEvent, Role
+from hireloop.accounts.models import AuditEvent, MemberRole
 from hireloop.decisions.models import Decision, FocusArea
 from hireloop.decisions.selectors import effective_rules
 from hireloop.interviews.services import feedback_save_draft, feedback_submit
@@ -100,7 +100,7 @@ def test_blocked_suggestion_emphasises_what_blocks_it(team, interviewed):
     application = interviewed["application"]
     interview = application.interviews.get()
     third = UserFactory(email="three@alpha.test", full_name="Theo Third")
-    MembershipFactory(user=third, workspace=team.workspace, role=Role.INTERVIEWER)
+    MembershipFactory(user=third, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     interview.interviewers.add(third)
     criteria = interview.scorecard_version.snapshot["criteria"]
     feedback_save_draft(

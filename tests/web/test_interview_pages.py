@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hireloop.accounts.models import Role
+from hireloop.accounts.models import MemberRole
 from hireloop.hiring.services import application_create, candidate_create, role_create
 from hireloop.interviews.models import (
     Feedback,
@@ -40,7 +40,7 @@ def loop(team):
     submitted: both owe their scorecard) and one tomorrow for the team's interviewer."""
     recruiter = team.membership(team.recruiter)
     second = UserFactory(email="second@alpha.test", full_name="Sam Second")
-    MembershipFactory(user=second, workspace=team.workspace, role=Role.INTERVIEWER)
+    MembershipFactory(user=second, workspace=team.workspace, role=MemberRole.INTERVIEWER)
     role = role_create(
         membership=recruiter,
         title="Backend engineer",

@@ -71,7 +71,7 @@ class Workspace(models.Model):
         return self.name
 
 
-class Role(models.TextChoices):
+class MemberRole(models.TextChoices):
     ADMIN = "admin", "Admin"
     RECRUITER = "recruiter", "Recruiter"
     HIRING_MANAGER = "hiring_manager", "Hiring manager"
@@ -81,7 +81,7 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=MemberRole.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

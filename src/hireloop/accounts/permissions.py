@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .models import Membership, Role
+from .models import MemberRole, Membership
 
 
 class Capability(StrEnum):
@@ -20,17 +20,24 @@ class Capability(StrEnum):
     TASK_REVIEW = "task.review"  # score a submission and override its automatic checks
 
 
+# Short names, so the table reads as a grid of roles.
+_ADMIN, _RECRUITER, _MANAGER, _INTERVIEWER = (
+    MemberRole.ADMIN,
+    MemberRole.RECRUITER,
+    MemberRole.HIRING_MANAGER,
+    MemberRole.INTERVIEWER,
+)
 _GRANTS: dict[Capability, frozenset[str]] = {
-    Capability.LIBRARY_READ: frozenset(Role.values),
-    Capability.LIBRARY_EDIT: frozenset({Role.ADMIN, Role.HIRING_MANAGER}),
-    Capability.WORKSPACE_MANAGE: frozenset({Role.ADMIN}),
-    Capability.ROLE_MANAGE: frozenset({Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER}),
-    Capability.CANDIDATE_MANAGE: frozenset({Role.ADMIN, Role.RECRUITER}),
-    Capability.APPLICATION_MOVE: frozenset({Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER}),
-    Capability.SEE_ALL_ROLES: frozenset({Role.ADMIN, Role.RECRUITER}),
-    Capability.DECIDE: frozenset({Role.ADMIN, Role.HIRING_MANAGER}),
-    Capability.TASK_ASSIGN: frozenset({Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER}),
-    Capability.TASK_REVIEW: frozenset({Role.ADMIN, Role.HIRING_MANAGER, Role.INTERVIEWER}),
+    Capability.LIBRARY_READ: frozenset(MemberRole.values),
+    Capability.LIBRARY_EDIT: frozenset({_ADMIN, _MANAGER}),
+    Capability.WORKSPACE_MANAGE: frozenset({_ADMIN}),
+    Capability.ROLE_MANAGE: frozenset({_ADMIN, _RECRUITER, _MANAGER}),
+    Capability.CANDIDATE_MANAGE: frozenset({_ADMIN, _RECRUITER}),
+    Capability.APPLICATION_MOVE: frozenset({_ADMIN, _RECRUITER, _MANAGER}),
+    Capability.SEE_ALL_ROLES: frozenset({_ADMIN, _RECRUITER}),
+    Capability.DECIDE: frozenset({_ADMIN, _MANAGER}),
+    Capability.TASK_ASSIGN: frozenset({_ADMIN, _RECRUITER, _MANAGER}),
+    Capability.TASK_REVIEW: frozenset({_ADMIN, _MANAGER, _INTERVIEWER}),
 }
 
 

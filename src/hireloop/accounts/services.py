@@ -12,7 +12,16 @@ from django.utils import timezone
 from hireloop.lib.request_id import current_request_id
 
 from .errors import NotFound
-from .models import ApiToken, AuditEvent, AuditVerb, FailedLogin, Membership, Role, User, Workspace
+from .models import (
+    ApiToken,
+    AuditEvent,
+    AuditVerb,
+    FailedLogin,
+    MemberRole,
+    Membership,
+    User,
+    Workspace,
+)
 from .permissions import Capability, can
 from .selectors import hash_token, require
 from .validation import validated_save
@@ -89,7 +98,7 @@ def workspace_create(*, name: str, slug: str, owner: User | None = None) -> Work
         after={"name": name, "slug": slug},
     )
     if owner is not None:
-        _membership_set(workspace=workspace, user=owner, role=Role.ADMIN, actor=owner)
+        _membership_set(workspace=workspace, user=owner, role=MemberRole.ADMIN, actor=owner)
     return workspace
 
 

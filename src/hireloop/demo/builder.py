@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from hireloop.accounts.models import Membership, Role, User, Workspace
+from hireloop.accounts.models import MemberRole, Membership, User, Workspace
 from hireloop.accounts.services import membership_set, user_create, workspace_create
 from hireloop.assessments.services import assignment_create, submission_create
 from hireloop.decisions.services import decision_record, focus_area_request
@@ -36,12 +36,12 @@ from hireloop.library.models import PracticalTask
 
 PASSWORD = "hireloop-demo"  # noqa: S105 - printed to the operator; local demo only
 PEOPLE = [
-    ("admin@acme.test", "Ada Admin", Role.ADMIN),
-    ("recruiter@acme.test", "Rae Recruiter", Role.RECRUITER),
-    ("manager@acme.test", "Hal Manager", Role.HIRING_MANAGER),
-    ("interviewer@acme.test", "Ian Interviewer", Role.INTERVIEWER),
-    ("ivy@acme.test", "Ivy Chen", Role.INTERVIEWER),
-    ("omar@acme.test", "Omar Haddad", Role.INTERVIEWER),
+    ("admin@acme.test", "Ada Admin", MemberRole.ADMIN),
+    ("recruiter@acme.test", "Rae Recruiter", MemberRole.RECRUITER),
+    ("manager@acme.test", "Hal Manager", MemberRole.HIRING_MANAGER),
+    ("interviewer@acme.test", "Ian Interviewer", MemberRole.INTERVIEWER),
+    ("ivy@acme.test", "Ivy Chen", MemberRole.INTERVIEWER),
+    ("omar@acme.test", "Omar Haddad", MemberRole.INTERVIEWER),
 ]
 FIRST = [
     "Amara",
@@ -130,7 +130,7 @@ class Cast:
 
     @property
     def recruiter(self) -> Membership:
-        return next(m for m in self.members.values() if m.role == Role.RECRUITER)
+        return next(m for m in self.members.values() if m.role == MemberRole.RECRUITER)
 
 
 def _people(workspace: Workspace, people: Sequence[tuple[str, str, str]]) -> Cast:

@@ -17,8 +17,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from hireloop.accounts.errors import NotFound, PermissionDenied
-from hireloop.accounts.models import Membership, User
-from hireloop.accounts.models import Role as MemberRole
+from hireloop.accounts.models import MemberRole, Membership, User
 from hireloop.accounts.permissions import Capability, can
 from hireloop.accounts.selectors import workspace_members
 from hireloop.lib.paging import page_of

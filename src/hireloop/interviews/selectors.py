@@ -14,8 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_obj
 from django.utils import timezone
 
 from hireloop.accounts.errors import NotFound, PermissionDenied
-from hireloop.accounts.models import FeedbackVisibility, Membership, User
-from hireloop.accounts.models import Role as MemberRole
+from hireloop.accounts.models import FeedbackVisibility, MemberRole, Membership, User
 from hireloop.accounts.permissions import Capability, can
 from hireloop.hiring.models import Application
 from hireloop.hiring.selectors import may_read_opinions, member_stand_in, sees_every_role

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from hireloop.accounts.errors import Conflict, InvalidInput, PermissionDenied
-from hireloop.accounts.models import Membership
-from hireloop.accounts.models import Role as MemberRole
+from hireloop.accounts.models import MemberRole, Membership
 from hireloop.accounts.permissions import Capability, can
 from hireloop.accounts.selectors import require, workspace_members
 from hireloop.hiring import selectors, services

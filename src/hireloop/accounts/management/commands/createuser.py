@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hireloop.accounts.errors import InvalidInput
-from hireloop.accounts.models import Role, User, Workspace
+from hireloop.accounts.models import MemberRole, User, Workspace
 from hireloop.accounts.services import membership_set, user_create
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--password", required=True)
         parser.add_argument("--name", default="")
         parser.add_argument("--workspace", help="workspace slug to join")
-        parser.add_argument("--role", choices=Role.values, default=Role.INTERVIEWER)
+        parser.add_argument("--role", choices=MemberRole.values, default=MemberRole.INTERVIEWER)
         parser.add_argument("--superuser", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
