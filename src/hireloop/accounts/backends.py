@@ -15,7 +15,7 @@ from .selectors import user_with_memberships
 class UserBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         try:
-            pk = User._meta.pk.to_python(user_id)  # type: ignore[union-attr]
+            pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
         user = user_with_memberships(pk)

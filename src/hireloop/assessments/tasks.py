@@ -17,11 +17,11 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
 
 
-@db_task()
+@db_task()  # type: ignore[untyped-decorator]  # huey's decorators are untyped
 def grade_run(run_id: int) -> bool:
     return services.grading_run_execute(run_id=run_id, worker=_worker_name())
 
 
-@db_periodic_task(crontab(minute="*"))
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def reconcile_runs() -> list[int]:
     return services.grading_runs_reconcile()

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
@@ -167,7 +168,7 @@ def _candidate(cast: Cast, rng: random.Random, index: int) -> int:
     return candidate.pk
 
 
-def _ratings(snapshot: dict, rng: random.Random, centre: float) -> dict[str, int]:
+def _ratings(snapshot: dict[str, Any], rng: random.Random, centre: float) -> dict[str, int]:
     return {c["slug"]: max(1, min(5, round(rng.gauss(centre, 0.7)))) for c in snapshot["criteria"]}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model, QuerySet
@@ -116,7 +116,7 @@ class PreparedQuery(Generic[M]):
             populator.populate(row, obj)
         for name, position in plan.annotations.items():
             setattr(obj, name, row[position])
-        return obj
+        return cast(M, obj)
 
     def rows(self, shape: tuple[Any, ...], **values: int) -> list[list[Any]]:
         """Every row of a ``values_list()`` queryset, its values converted as by the ORM."""

@@ -146,7 +146,7 @@ def update_candidate(request: HttpRequest, candidate_id: int, payload: s.Candida
 def upload_resume(
     request: HttpRequest,
     candidate_id: int,
-    resume: UploadedFile = File(...),  # noqa: B008
+    resume: UploadedFile = File(...),  # type: ignore[type-arg]  # noqa: B008
 ) -> Any:
     data = resume.read(MAX_RESUME_BYTES + 1)
     return services.candidate_attach_resume(

@@ -3,7 +3,7 @@ read the library's models (and a scorecard at one version, ``ScorecardAt``) them
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ninja import Field, Schema
 
@@ -174,7 +174,7 @@ class ScorecardTemplateOut(Schema):
 
     @staticmethod
     def resolve_name(obj: ScorecardAt) -> str:
-        return obj.version.snapshot["name"]
+        return cast("str", obj.version.snapshot["name"])
 
     @staticmethod
     def resolve_stage(obj: ScorecardAt) -> str:
@@ -182,11 +182,11 @@ class ScorecardTemplateOut(Schema):
 
     @staticmethod
     def resolve_summary(obj: ScorecardAt) -> str:
-        return obj.version.snapshot["summary"]
+        return cast("str", obj.version.snapshot["summary"])
 
     @staticmethod
     def resolve_minutes(obj: ScorecardAt) -> int:
-        return obj.version.snapshot["minutes"]
+        return cast("int", obj.version.snapshot["minutes"])
 
     @staticmethod
     def resolve_version(obj: ScorecardAt) -> int:
@@ -198,15 +198,15 @@ class ScorecardTemplateOut(Schema):
 
     @staticmethod
     def resolve_criteria(obj: ScorecardAt) -> list[dict[str, Any]]:
-        return obj.version.snapshot["criteria"]
+        return cast("list[dict[str, Any]]", obj.version.snapshot["criteria"])
 
     @staticmethod
     def resolve_red_flags(obj: ScorecardAt) -> list[str]:
-        return obj.version.snapshot["red_flags"]
+        return cast("list[str]", obj.version.snapshot["red_flags"])
 
     @staticmethod
     def resolve_recommendations(obj: ScorecardAt) -> list[list[str]]:
-        return obj.version.snapshot["recommendations"]
+        return cast("list[list[str]]", obj.version.snapshot["recommendations"])
 
     @staticmethod
     def resolve_builtin(obj: ScorecardAt) -> bool:

@@ -110,7 +110,7 @@ class WriteLock:
             os.close(fd)
 
 
-class DatabaseCreation(_Creation):
+class DatabaseCreation(_Creation):  # type: ignore[misc]  # Django backends are untyped
     def _destroy_test_db(self, test_database_name: str, verbosity: int) -> None:
         super()._destroy_test_db(test_database_name, verbosity)
         path = lock_path(test_database_name)
@@ -118,7 +118,7 @@ class DatabaseCreation(_Creation):
             Path(path).unlink(missing_ok=True)
 
 
-class DatabaseWrapper(_Wrapper):
+class DatabaseWrapper(_Wrapper):  # type: ignore[misc]
     creation_class = DatabaseCreation
     transaction_mode: str | None  # set by Django in get_connection_params
     write_lock: WriteLock | None = None  # None: in memory, or not connected yet

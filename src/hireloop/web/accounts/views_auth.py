@@ -68,6 +68,6 @@ def switch_workspace(request: HttpRequest) -> HttpResponse:
         workspace_id = int(request.POST.get("workspace", ""))
     except ValueError:
         workspace_id = 0
-    if is_member(request.user, workspace_id):  # type: ignore[arg-type]
+    if is_member(request.user, workspace_id):
         request.session[SESSION_KEY] = workspace_id
     return redirect(_safe_next(request))
