@@ -65,8 +65,11 @@ def server() -> Iterator[str]:
         shutil.rmtree(data, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one module's tests. Not for the session: Playwright's sync API keeps an
+    event loop running in this thread while it is open, and Django then refuses to open a
+    database connection (SynchronousOnlyOperation) in any later test on the same worker."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
