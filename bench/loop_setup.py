@@ -6,7 +6,6 @@ import json
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.utils import timezone
 
 from hireloop.accounts.models import Membership
@@ -36,15 +35,15 @@ targets = list(
 )
 now = timezone.now()
 interviews = []
-with transaction.atomic():
-    for n in range(SUBMITS):  # noqa: F821 - set by run.py
-        interview = interview_schedule(
-            membership=recruiter,
-            application_id=targets[n % len(targets)].pk,
-            starts_at=now - timedelta(days=1, minutes=n),
-            interviewer_ids=[interviewer.user_id],
-        )
-        interviews.append(interview.pk)
+# Each booking is its own transaction: services open a durable one and cannot be batched.
+for n in range(SUBMITS):  # noqa: F821 - set by run.py
+    interview = interview_schedule(
+        membership=recruiter,
+        application_id=targets[n % len(targets)].pk,
+        starts_at=now - timedelta(days=1, minutes=n),
+        interviewer_ids=[interviewer.user_id],
+    )
+    interviews.append(interview.pk)
 # Every booked interview uses its stage's scorecard: the same criteria for all of them.
 criteria = interview.scorecard_version.snapshot["criteria"]
 form = {f"rating-{c['slug']}": "4" for c in criteria}
