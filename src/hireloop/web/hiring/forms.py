@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from hireloop.hiring.models import RejectReason, RoleStatus
+from hireloop.hiring.services import CANDIDATE_FIELDS
 from hireloop.library.models import Seniority
 
 from ..forms import Choices, DomainErrorsMixin, LinesField
@@ -149,19 +150,7 @@ class CandidateForm(DomainErrorsMixin, forms.Form):
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    FIELDS = (
-        "name",
-        "email",
-        "phone",
-        "location",
-        "years_experience",
-        "level",
-        "current_title",
-        "skills",
-        "links",
-        "source",
-        "notes",
-    )
+    FIELDS = CANDIDATE_FIELDS  # what the service accepts, in the form's order
 
     @classmethod
     def initial_from(cls, candidate: Any) -> dict[str, Any]:
