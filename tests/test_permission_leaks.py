@@ -18,7 +18,7 @@ from django.utils import timezone
 from hireloop.accounts.models import MemberRole
 from hireloop.decisions.models import FocusArea
 from hireloop.hiring.services import application_create, candidate_create, role_create
-from hireloop.interviews.selectors import hidden_count, visible_feedback
+from hireloop.interviews.selectors import readable_feedback
 from hireloop.interviews.services import feedback_submit, interview_schedule
 
 from .conftest import bearer
@@ -79,24 +79,28 @@ def test_a_later_stage_stays_hidden_until_its_own_scorecard_is_in(team, two_stag
     )
 
     # One scorecard in, one still owed: the peer's stage-two opinion must not anchor mine.
-    assert [f.interviewer_id for f in visible_feedback(me, application)] == [team.interviewer.pk]
-    assert hidden_count(me, application) == 1
+    assert [f.interviewer_id for f in readable_feedback(me, application).shown] == [
+        team.interviewer.pk
+    ]
+    assert readable_feedback(me, application).hidden == 1
     body = _api(team, team.interviewer).get(f"/api/v1/applications/{application.pk}/scorecards")
     assert body.status_code == 200
     assert body.json()["hidden"] == 1
     assert {s["interviewer"]["id"] for s in body.json()["scorecards"]} == {team.interviewer.pk}
     # The peer sat stage two only and has scored it: my stage-one scorecard is theirs to read.
-    assert {f.interviewer_id for f in visible_feedback(team.membership(peer), application)} == {
+    assert {
+        f.interviewer_id for f in readable_feedback(team.membership(peer), application).shown
+    } == {
         team.interviewer.pk,
         peer.pk,
     }
 
     feedback_submit(membership=me, interview_id=second.pk, data=_complete(second))
-    assert {f.interviewer_id for f in visible_feedback(me, application)} == {
+    assert {f.interviewer_id for f in readable_feedback(me, application).shown} == {
         team.interviewer.pk,
         peer.pk,
     }
-    assert hidden_count(me, application) == 0
+    assert readable_feedback(me, application).hidden == 0
 
 
 def test_only_those_who_decide_ask_for_focus_areas_over_the_api(team, two_stages):

@@ -13,11 +13,10 @@ from hireloop.hiring.services import application_create, candidate_create, role_
 from hireloop.interviews.models import FeedbackRevision, InterviewChange
 from hireloop.interviews.selectors import (
     access_interview,
-    hidden_count,
     invite_for,
     owed_scorecards,
+    readable_feedback,
     upcoming_for,
-    visible_feedback,
 )
 from hireloop.interviews.services import (
     feedback_amend,
@@ -224,16 +223,20 @@ def test_independence_of_scorecards(team, loop, setting, before_own, after_own):
     feedback_save_draft(membership=other, interview_id=interview.pk, data=_complete(interview))
     feedback_submit(membership=other, interview_id=interview.pk)
     application = loop["application"]
-    others = [f for f in visible_feedback(first, application) if f.interviewer_id != first.user_id]
+    others = [
+        f for f in readable_feedback(first, application).shown if f.interviewer_id != first.user_id
+    ]
     assert len(others) == before_own
-    assert hidden_count(first, application) == 1 - before_own
+    assert readable_feedback(first, application).hidden == 1 - before_own
     feedback_save_draft(membership=first, interview_id=interview.pk, data=_complete(interview))
     feedback_submit(membership=first, interview_id=interview.pk)
-    others = [f for f in visible_feedback(first, application) if f.interviewer_id != first.user_id]
+    others = [
+        f for f in readable_feedback(first, application).shown if f.interviewer_id != first.user_id
+    ]
     assert len(others) == after_own
     # The role's hiring manager and admins always see every submitted scorecard.
     for privileged in (team.hiring_manager, team.admin):
-        assert len(visible_feedback(team.membership(privileged), application)) == 2
+        assert len(readable_feedback(team.membership(privileged), application).shown) == 2
 
 
 def test_drafts_are_never_shown_to_others(team, loop):
@@ -243,7 +246,7 @@ def test_drafts_are_never_shown_to_others(team, loop):
         interview_id=interview.pk,
         data=_complete(interview),
     )
-    assert visible_feedback(team.membership(team.hiring_manager), loop["application"]) == []
+    assert readable_feedback(team.membership(team.hiring_manager), loop["application"]).shown == []
 
 
 def test_overdue_and_upcoming(team, loop):

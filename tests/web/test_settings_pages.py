@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hireloop.accounts.models import ApiToken, AuditEvent, FeedbackVisibility
 from hireloop.hiring.services import application_create, candidate_create, role_create
-from hireloop.interviews.selectors import visible_feedback
+from hireloop.interviews.selectors import readable_feedback
 from hireloop.interviews.services import feedback_save_draft, feedback_submit, interview_schedule
 
 from ..conftest import signed_in
@@ -84,7 +84,7 @@ def two_scorecards(team):
 def test_changing_visibility_takes_effect(team, two_scorecards):
     application, second = two_scorecards["application"], two_scorecards["second"]
     membership = team.membership(second)
-    assert visible_feedback(membership, application) == []  # after own submission (default)
+    assert readable_feedback(membership, application).shown == []  # after own submission (default)
     response = signed_in(team.admin).post(
         "/settings/", {"name": "Alpha Labs", "feedback_visibility": "always"}
     )
@@ -94,11 +94,11 @@ def test_changing_visibility_takes_effect(team, two_scorecards):
     event = AuditEvent.objects.get(verb="workspace.update")
     assert event.before["feedback_visibility"] == "after_own"
     assert event.after == {"name": "Alpha Labs", "feedback_visibility": "always"}
-    assert [f.interviewer_id for f in visible_feedback(team.membership(second), application)] == [
-        team.interviewer.pk
-    ]
+    assert [
+        f.interviewer_id for f in readable_feedback(team.membership(second), application).shown
+    ] == [team.interviewer.pk]
     signed_in(team.admin).post("/settings/", {"name": "Alpha Labs", "feedback_visibility": "never"})
-    assert visible_feedback(team.membership(second), application) == []
+    assert readable_feedback(team.membership(second), application).shown == []
     page = signed_in(team.interviewer).get("/settings/").content.decode()
     assert "Never (hiring managers and admins only)" in page
 

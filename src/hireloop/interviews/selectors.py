@@ -237,8 +237,18 @@ def independence(
     )
 
 
-def visible_feedback(membership: Membership, application: Application) -> list[Feedback]:
-    """Scorecards of this application the member may read (see ``Independence``)."""
+@dataclass(frozen=True)
+class ReadableFeedback:
+    shown: list[Feedback]  # the member's own (drafts too), then others' they may read
+    hidden: int  # others' submitted scorecards they may not read yet
+
+
+def readable_feedback(
+    membership: Membership, application: Application, *, revisions: bool = False
+) -> ReadableFeedback:
+    """The scorecards of this application the member may read (see ``Independence``) and how
+    many submitted ones stay hidden, from one read; with ``revisions``, each shown scorecard's
+    revisions loaded too (one more query)."""
     all_feedback = list(
         Feedback.objects.filter(interview__application=application)
         .select_related("interviewer", "interview__stage", "interview__scorecard_version")
@@ -247,43 +257,25 @@ def visible_feedback(membership: Membership, application: Application) -> list[F
     )
     own = [f for f in all_feedback if f.interviewer_id == membership.user_id]
     rule = independence(membership, application, own)
+    others = [f for f in all_feedback if f.interviewer_id != rule.user_id]
+    readable = [f for f in others if rule.may_read(f)]
+    submitted = sum(1 for f in others if f.status == FeedbackStatus.SUBMITTED)
     # Own first, then others', each in interview order: the order the pages have always shown.
-    return own + [f for f in all_feedback if f.interviewer_id != rule.user_id and rule.may_read(f)]
-
-
-def visible_feedback_with_revisions(
-    membership: Membership, application: Application
-) -> list[Feedback]:
-    """``visible_feedback`` with each scorecard's revisions (one more query)."""
-    shown = visible_feedback(membership, application)
-    prefetch_related_objects(shown, "revisions")
-    return shown
-
-
-def hidden_count(membership: Membership, application: Application) -> int:
-    """How many submitted scorecards exist that the member may not read yet."""
-    submitted = (
-        Feedback.objects.filter(interview__application=application, status=FeedbackStatus.SUBMITTED)
-        .exclude(interviewer_id=membership.user_id)
-        .count()
-    )
-    shown = sum(
-        1
-        for f in visible_feedback(membership, application)
-        if f.interviewer_id != membership.user_id
-    )
-    return submitted - shown
+    shown = own + readable
+    if revisions:
+        prefetch_related_objects(shown, "revisions")
+    return ReadableFeedback(shown=shown, hidden=submitted - len(readable))
 
 
 def feedback_questions(feedback: Feedback) -> list[QuestionNote]:
-    """The questions noted on a scorecard (prefetched by ``visible_feedback`` and
+    """The questions noted on a scorecard (prefetched by ``readable_feedback`` and
     ``own_feedback``)."""
     return list(feedback.questions.all())
 
 
 def feedback_revisions(feedback: Feedback) -> list[FeedbackRevision]:
     """A scorecard's submitted revisions, first one first (prefetched by ``own_feedback`` and
-    ``visible_feedback_with_revisions``)."""
+    ``readable_feedback(revisions=True)``)."""
     return list(feedback.revisions.all())
 
 

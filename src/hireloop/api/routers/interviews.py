@@ -124,10 +124,8 @@ def amend(request: HttpRequest, interview_id: int, payload: s.AmendIn) -> Any:
 def application_scorecards(request: HttpRequest, application_id: int) -> Any:
     membership = membership_of(request)
     application = access_application(membership, application_id)
-    return {
-        "scorecards": selectors.visible_feedback(membership, application),
-        "hidden": selectors.hidden_count(membership, application),
-    }
+    readable = selectors.readable_feedback(membership, application)
+    return {"scorecards": readable.shown, "hidden": readable.hidden}
 
 
 @router.get("/scorecards/owed", response={200: list[s.OwedOut], **ERRORS})

@@ -214,7 +214,6 @@ def assignment_progress(request: HttpRequest, membership: Membership, pk: int) -
 @require_POST
 @member_view
 def assignment_score(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    selectors.access_assignment(membership, pk, review=True)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -237,6 +236,8 @@ def assignment_score(request: HttpRequest, membership: Membership, pk: int) -> H
                 f"{assignment.application.candidate.name}'s work.",
             )
             return HttpResponseRedirect(_review_url(pk, "review"))
+    else:  # refused before being told what is wrong with the form (the service checks otherwise)
+        selectors.access_assignment(membership, pk, review=True)
     return _review_page(request, membership, pk, review_form=form, status=400)
 
 

@@ -272,14 +272,14 @@ def application_panel(membership: Membership, application: Application) -> Appli
                 takes_part=any(u.pk == membership.user_id for u in interviewers),
             )
         )
-    feedback = selectors.visible_feedback_with_revisions(membership, application)
+    feedback = selectors.readable_feedback(membership, application, revisions=True)
     can_schedule = selectors.may_schedule(membership, application)
     now = timezone.now()
     return ApplicationPanel(
         application=application,
         rows=rows,
-        cards=[feedback_card(f) for f in feedback],
-        hidden=selectors.hidden_count(membership, application),
+        cards=[feedback_card(f) for f in feedback.shown],
+        hidden=feedback.hidden,
         can_schedule=can_schedule,
         schedule_form=schedule_form(membership, application) if can_schedule else None,
         hidden_reason=(

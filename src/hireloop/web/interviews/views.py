@@ -194,7 +194,6 @@ def interview_detail(request: HttpRequest, membership: Membership, pk: int) -> H
 @require_POST
 @member_view
 def interview_reschedule(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    selectors.access_interview(membership, pk, schedule=True)
     form = RescheduleForm(request.POST)
     if form.is_valid():
         cd = form.cleaned_data
@@ -219,13 +218,14 @@ def interview_reschedule(request: HttpRequest, membership: Membership, pk: int) 
                 "Interviewers should download the updated invite.",
             )
             return HttpResponseRedirect(reverse("interview-detail", args=[pk]))
+    else:  # refused before being told what is wrong with the form (the service checks otherwise)
+        selectors.access_interview(membership, pk, schedule=True)
     return _interview_page(request, membership, pk, reschedule_form=form, status=400)
 
 
 @require_POST
 @member_view
 def interview_cancel(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    selectors.access_interview(membership, pk, schedule=True)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -239,6 +239,8 @@ def interview_cancel(request: HttpRequest, membership: Membership, pk: int) -> H
         else:
             messages.success(request, "Cancelled the interview. The history keeps the reason.")
             return HttpResponseRedirect(reverse("interview-detail", args=[pk]))
+    else:  # refused before being told what is wrong with the form (the service checks otherwise)
+        selectors.access_interview(membership, pk, schedule=True)
     return _interview_page(request, membership, pk, cancel_form=form, status=400)
 
 
